@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+/** `venv-pilot`: the command line over core (DESIGN.md §4). Exit codes: 0 success, 1 user error, 2 usage. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { activatedEnvironment } from './core/activation/environment';
+import { discoverInterpreters, type DiscoveryOptions } from './core/discovery/discover';
+import { describeError } from './core/errors';
+import { probeCacheFile, userCacheDir } from './core/paths';
+import { resolveInterpreter } from './core/resolveInterpreter';
+import { createVenv } from './core/venv/create';
+
+const USAGE = `Usage:
+  venv-pilot discover [--json] [--workspace DIR]...
+  venv-pilot find SPEC [--json]
+  venv-pilot create DEST [--python SPEC] [-r FILE]... [--clear] [--json]
+  venv-pilot env DEST [--json]
+
+SPEC is an interpreter path or a version such as 3, 3.12 or 3.12.1.`;
+
+class UsageError extends Error {}
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+type Command = (positionals: string[], values: Values, signal: AbortSignal) => Promise<void>;
+
+const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+const print = (text: string): boolean => process.stdout.write(text + '\n');
+const printJson = (value: unknown): boolean => print(JSON.stringify(value, null, 2));
+const one = (positionals: string[], name: string): string => {
+  if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`Expected exactly one ${name}`);
+  return positionals[0];
+};
+
+function discoveryOptions(values: Values, signal: AbortSignal): DiscoveryOptions {
+  return { cacheFile: probeCacheFile(userCacheDir()), workspaceFolders: (values.workspace as string[] | undefined) ?? [], signal };
+}
+
+const COMMANDS: Record<string, { options: ParseArgsConfig['options']; run: Command }> = {
+  discover: {
+    options: { workspace: { type: 'string', multiple: true } },
+    run: async (positionals, values, signal) => {
+      if (positionals.length) throw new UsageError('discover takes no positional arguments');
+      const result = await discoverInterpreters(discoveryOptions(values, signal));
+      if (values.json) return void printJson({ interpreters: result.interpreters, problems: result.problems });
+      for (const i of result.interpreters) print(`${i.version.padEnd(8)} ${i.implementation.padEnd(8)} ${i.source.padEnd(9)} ${i.path}`);
+      for (const p of result.problems) process.stderr.write(`warning: ${p.message}\n`);
+    },
+  },
+  find: {
+    options: {},
+    run: async (positionals, values, signal) => {
+      const found = await resolveInterpreter(one(positionals, 'SPEC'), discoveryOptions(values, signal));
+      if (values.json) printJson(found);
+      else print(found.path);
+    },
+  },
+  create: {
+    options: { python: { type: 'string' }, requirement: { type: 'string', short: 'r', multiple: true }, clear: { type: 'boolean' } },
+    run: async (positionals, values, signal) => {
+      const dest = one(positionals, 'DEST');
+      const interpreter = await resolveInterpreter(values.python as string | undefined, discoveryOptions(values, signal));
+      const created = await createVenv({
+        interpreter,
+        dest,
+        requirements: (values.requirement as string[] | undefined) ?? [],
+        clear: values.clear === true,
+        signal,
+        onProgress: (_step, message) => process.stderr.write(message + '\n'),
+      });
+      if (values.json) printJson({ venv: created.dir, python: created.python, interpreter: interpreter.path, version: interpreter.version, seedWheel: created.seedWheel });
+      else print(`Created ${created.dir} with Python ${interpreter.version}`);
+    },
+  },
+  env: {
+    options: {},
+    run: async (positionals, values) => {
+      const activated = activatedEnvironment(one(positionals, 'DEST'));
+      if (values.json) return void printJson(activated);
+      for (const m of activated.mutations) print(m.op === 'remove' ? `unset ${m.name}` : `${m.op} ${m.name}=${m.value}`);
+    },
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write((name && name !== '--help' && name !== '-h' ? `Unknown command "${name}"\n` : '') + USAGE + '\n');
+    return name === '--help' || name === '-h' ? 0 : 2;
+  }
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: true, strict: true });
+    if (values.help) return print(USAGE), 0;
+    await command.run(positionals, values, controller.signal);
+    return 0;
+  } catch (error) {
+    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`venv-pilot: ${describeError(error)}\n${usage ? USAGE + '\n' : ''}`);
+    return usage ? 2 : 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { readPyvenvCfg } from '../venv/pyvenvCfg';
+import { UserError } from '../errors';
+
+/** One change to a terminal's environment; the same shape VS Code's EnvironmentVariableCollection applies. */
+export type EnvironmentMutation =
+  | { readonly name: string; readonly op: 'prepend'; readonly value: string }
+  | { readonly name: string; readonly op: 'replace'; readonly value: string }
+  | { readonly name: string; readonly op: 'remove' };
+
+/** What activating a venv does to an environment, as `bin/activate` does it. */
+export interface ActivatedEnvironment {
+  readonly venv: string;
+  readonly binDir: string;
+  /** The prompt name without parentheses: pyvenv.cfg's `prompt`, else the folder name. */
+  readonly prompt: string;
+  readonly mutations: readonly EnvironmentMutation[];
+}
+
+/**
+ * The activated environment for the venv at `venvDir`: `bin/` prepended to PATH, `VIRTUAL_ENV`,
+ * `VIRTUAL_ENV_PROMPT` (as Python 3.12's activate sets it), and `PYTHONHOME` removed.
+ *
+ * @throws {UserError} when `venvDir` has no pyvenv.cfg.
+ */
+export function activatedEnvironment(venvDir: string): ActivatedEnvironment {
+  const venv = path.resolve(venvDir);
+  const cfg = readPyvenvCfg(venv);
+  if (!cfg) throw new UserError(`${venv} is not a virtual environment (no pyvenv.cfg)`);
+  const binDir = path.join(venv, 'bin');
+  const prompt = cfg.prompt?.replace(/^(['"])(.*)\1$/, '$2') || path.basename(venv);
+  return {
+    venv,
+    binDir,
+    prompt,
+    mutations: [
+      { name: 'PATH', op: 'prepend', value: binDir + path.delimiter },
+      { name: 'VIRTUAL_ENV', op: 'replace', value: venv },
+      { name: 'VIRTUAL_ENV_PROMPT', op: 'replace', value: prompt },
+      { name: 'PYTHONHOME', op: 'remove' },
+    ],
+  };
+}
+
+/** Applies mutations to a copy of `env`, as a terminal would see it. */
+export function applyMutations(env: Readonly<Record<string, string | undefined>>, mutations: readonly EnvironmentMutation[]): Record<string, string | undefined> {
+  const result = { ...env };
+  for (const m of mutations) {
+    if (m.op === 'remove') delete result[m.name];
+    else result[m.name] = m.op === 'prepend' ? m.value + (result[m.name] ?? '') : m.value;
+  }
+  return result;
+}

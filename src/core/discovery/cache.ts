@@ -1,0 +1,53 @@
+import { readFile, stat } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { ProbeInfo } from './types';
+
+/** File identity that invalidates a cached probe: any change to the executable changes one of these. */
+export interface FileKey {
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  /** Bytes. */
+  readonly size: number;
+}
+
+/** One cached probe outcome: the info, or the one-line error the probe produced. */
+export type CachedProbe = FileKey & ({ readonly info: ProbeInfo } | { readonly error: string });
+
+/** The whole cache file: `{ version, entries: { [executable path]: CachedProbe } }`. */
+export interface ProbeCache {
+  readonly version: typeof CACHE_VERSION;
+  readonly entries: Record<string, CachedProbe>;
+}
+
+const CACHE_VERSION = 1;
+
+/** Stats `exe` (following symlinks, so an upgraded base interpreter invalidates its venvs). */
+export async function fileKey(exe: string): Promise<FileKey> {
+  const s = await stat(exe);
+  return { mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, size: s.size };
+}
+
+/** True when `entry` was recorded for exactly this file state. */
+export function isFresh(entry: FileKey | undefined, key: FileKey): boolean {
+  return !!entry && entry.mtimeMs === key.mtimeMs && entry.ctimeMs === key.ctimeMs && entry.size === key.size;
+}
+
+/** Reads the cache; a missing, unreadable or older-format file is an empty cache, never an error. */
+export async function loadProbeCache(file: string | undefined): Promise<ProbeCache> {
+  const empty: ProbeCache = { version: CACHE_VERSION, entries: {} };
+  if (!file) return empty;
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as ProbeCache;
+    return parsed.version === CACHE_VERSION && parsed.entries && typeof parsed.entries === 'object' ? parsed : empty;
+  } catch {
+    return empty;
+  }
+}
+
+/** Writes the cache atomically (temporary file, then rename), creating its folder. */
+export async function saveProbeCache(file: string, cache: ProbeCache): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, JSON.stringify(cache));
+}

@@ -1,0 +1,36 @@
+import { pythonScriptPath } from '../pythonScripts';
+import { run, type CommandLogger } from '../process/run';
+import { UserError } from '../errors';
+import type { ProbeInfo } from './types';
+
+/** Options for {@link probeInterpreter}. */
+export interface ProbeOptions {
+  /** Per-probe limit in ms; a probe that runs longer is killed. */
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  readonly log?: CommandLogger;
+}
+
+/**
+ * Runs `exe -E -s python/probe.py` once and parses its JSON. `-E -s` keep PYTHONPATH and the
+ * user site from changing the answer.
+ *
+ * @throws {ProcessError} when the interpreter fails or exceeds `timeoutMs`.
+ * @throws {UserError} when it prints something other than the probe's JSON.
+ */
+export async function probeInterpreter(exe: string, options: ProbeOptions): Promise<ProbeInfo> {
+  const { stdout } = await run([exe, '-E', '-s', pythonScriptPath('probe.py')], {
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    log: options.log,
+    env: { PYTHONHOME: undefined, PYTHONIOENCODING: 'utf-8' },
+    what: `Interpreter ${exe}`,
+  });
+  try {
+    const info = JSON.parse(stdout) as ProbeInfo;
+    if (typeof info.version !== 'string' || !Array.isArray(info.versionInfo)) throw new Error('missing fields');
+    return info;
+  } catch {
+    throw new UserError(`Interpreter ${exe} answered the probe with unexpected output: ${stdout.slice(0, 120)}`);
+  }
+}

@@ -1,0 +1,62 @@
+/** Where a candidate interpreter was found. Order here is the tie-break order in listings. */
+export type InterpreterSource = 'workspace' | 'pyenv' | 'path' | 'system';
+
+/** An executable that a locator believes to be a Python interpreter; not yet run. */
+export interface Candidate {
+  /** Absolute path as found (may be a symlink, e.g. `.venv/bin/python`). */
+  readonly path: string;
+  readonly source: InterpreterSource;
+}
+
+/** What `python/probe.py` reports about an interpreter. */
+export interface ProbeInfo {
+  /** `platform.python_implementation()`, e.g. `CPython`, `PyPy`. */
+  readonly implementation: string;
+  /** `platform.python_version()`, e.g. `3.12.1`. */
+  readonly version: string;
+  /** `sys.version_info` as `[major, minor, micro, releaselevel, serial]`. */
+  readonly versionInfo: readonly [number, number, number, string, number];
+  /** Pointer size in bits: 32 or 64. */
+  readonly bits: number;
+  /** `sys.platform`, e.g. `linux`. */
+  readonly platform: string;
+  readonly machine: string;
+  /** `sys.executable` as the interpreter itself reports it. */
+  readonly executable: string;
+  readonly prefix: string;
+  /** `sys.base_prefix` (or `sys.real_prefix` for old virtualenvs); equals `prefix` outside a venv. */
+  readonly basePrefix: string;
+  /** `sysconfig.get_paths()`: stdlib, purelib, platlib, scripts, include, data... */
+  readonly paths: Readonly<Record<string, string>>;
+  /** Whether `venv` can be imported (absent on 2.7). */
+  readonly hasVenvModule: boolean;
+  readonly hasEnsurepip: boolean;
+}
+
+/** A discovered interpreter, probed (or, in an untrusted workspace, described from pyvenv.cfg only). */
+export interface Interpreter extends ProbeInfo {
+  /** Absolute path as found by the locator; run this one. */
+  readonly path: string;
+  /** `fs.realpath` of `path`. */
+  readonly realPath: string;
+  readonly source: InterpreterSource;
+  /** True for a PEP 405 virtual environment (`prefix !== basePrefix`). */
+  readonly isVenv: boolean;
+  /** False when the interpreter lives in an untrusted workspace and was therefore never executed. */
+  readonly probed: boolean;
+}
+
+/** An interpreter that could not be used; discovery reports it and carries on. */
+export interface DiscoveryProblem {
+  readonly path: string;
+  /** One actionable line, e.g. "Interpreter /x/python did not answer within 5 s". */
+  readonly message: string;
+}
+
+/** Result of one discovery run. `interpreters` is sorted newest version first. */
+export interface DiscoveryResult {
+  readonly interpreters: readonly Interpreter[];
+  readonly problems: readonly DiscoveryProblem[];
+  /** Number of interpreters actually executed during this run (0 for a fully cached run). */
+  readonly probesRun: number;
+}

@@ -1,0 +1,139 @@
+import { execa } from 'execa';
+import { CancelledError, UserError } from '../errors';
+
+/** Receives every command line core runs, already quoted for reading (never for executing). */
+export type CommandLogger = (commandLine: string) => void;
+
+/** Options for {@link run}. */
+export interface RunOptions {
+  /** Working directory; defaults to the current one. */
+  readonly cwd?: string;
+  /** Variables to set; `undefined` values remove the variable from the child's environment. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Aborting kills the whole process tree and rejects with {@link CancelledError}. */
+  readonly signal?: AbortSignal;
+  /** Kills the process tree after this many ms and rejects with a {@link ProcessError}. */
+  readonly timeoutMs?: number;
+  /** Called with each complete line of stdout and stderr, decoded as UTF-8, as it arrives. */
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Receives the command line before it starts. */
+  readonly log?: CommandLogger;
+  /** Short description for messages, for example "Probe of /usr/bin/python3". */
+  readonly what?: string;
+}
+
+/** The finished process: exit code 0, whole stdout/stderr decoded as UTF-8 with the final newline stripped. */
+export interface RunResult {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A process that could not start, exited non-zero, was killed, or ran past its timeout. */
+export class ProcessError extends UserError {
+  constructor(
+    message: string,
+    readonly commandLine: string,
+    readonly exitCode: number | undefined,
+    readonly stdout: string,
+    readonly stderr: string,
+    readonly timedOut: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** Quotes argv for display in logs; the process itself never goes through a shell. */
+export function formatCommandLine(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+const KILL_GRACE_MS = 2000;
+
+/**
+ * Runs `argv[0]` with `argv.slice(1)`, without a shell, in its own process group so that
+ * cancellation and timeouts kill the whole tree (pip spawns build subprocesses).
+ *
+ * @throws {CancelledError} when `signal` aborts.
+ * @throws {ProcessError} on a spawn failure, a non-zero exit, or a timeout; the message names the command.
+ */
+export async function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const [file, ...args] = argv;
+  if (!file) throw new UserError('No command to run');
+  const commandLine = formatCommandLine(argv);
+  const what = options.what ?? `\`${commandLine}\``;
+  options.log?.(commandLine);
+  if (options.signal?.aborted) throw new CancelledError(what);
+
+  const child = execa(file, args, {
+    cwd: options.cwd,
+    env: options.env as Record<string, string> | undefined,
+    extendEnv: true,
+    detached: true,
+    reject: false,
+    stdin: 'ignore',
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+
+  let timedOut = false;
+  const killTree = (): void => {
+    const pid = child.pid;
+    if (pid === undefined) return;
+    const signalGroup = (sig: NodeJS.Signals): void => {
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    signalGroup('SIGTERM');
+    setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS).unref();
+  };
+  const onAbort = (): void => killTree();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          killTree();
+        }, options.timeoutMs);
+
+  const streams = options.onLine
+    ? Promise.all(
+        (['stdout', 'stderr'] as const).map(async (stream) => {
+          for await (const line of child.iterable({ from: stream })) options.onLine?.(line, stream);
+        }),
+      )
+    : Promise.resolve();
+
+  try {
+    const [result] = await Promise.all([child, streams.catch(() => undefined)]);
+    if (options.signal?.aborted) throw new CancelledError(what);
+    const stdout = String(result.stdout ?? '');
+    const stderr = String(result.stderr ?? '');
+    if (timedOut) {
+      throw new ProcessError(`${what} did not finish within ${formatSeconds(options.timeoutMs ?? 0)}`, commandLine, undefined, stdout, stderr, true);
+    }
+    if (result.failed) {
+      const cause = result.exitCode !== undefined ? `exited with code ${result.exitCode}` : result.signal ? `was killed by ${result.signal}` : (result.originalMessage ?? 'could not start');
+      const detail = lastMeaningfulLine(stderr) ?? lastMeaningfulLine(stdout);
+      throw new ProcessError(`${what} ${cause}${detail ? `: ${detail}` : ''}`, commandLine, result.exitCode, stdout, stderr, false);
+    }
+    return { stdout, stderr };
+  } finally {
+    if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** The line a user most needs to see from a failed process: pip's last "ERROR:" line, else the last non-empty one. */
+export function lastMeaningfulLine(output: string): string | undefined {
+  const lines = output.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const errors = lines.filter((l) => /^(ERROR|error):/.test(l));
+  return errors.at(-1) ?? lines.at(-1);
+}

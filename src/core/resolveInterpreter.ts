@@ -1,0 +1,31 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from './errors';
+import { discoverInterpreters, type DiscoveryOptions } from './discovery/discover';
+import { probeInterpreter } from './discovery/probe';
+import { parseSpec, pickInterpreter } from './discovery/spec';
+import type { BaseInterpreter } from './venv/create';
+
+/**
+ * The base interpreter for a spec (a path, or a version such as `3.12`); without a spec, the
+ * newest Python 3 found. A path is probed directly; a version goes through discovery.
+ *
+ * @throws {UserError} when nothing matches or the path is not a working interpreter.
+ */
+export async function resolveInterpreter(spec: string | undefined, discovery: DiscoveryOptions): Promise<BaseInterpreter> {
+  const parsed = parseSpec(spec ?? '3');
+  if (parsed.kind === 'path') {
+    const exe = path.resolve(parsed.path);
+    await realpath(exe).catch(() => {
+      throw new UserError(`No interpreter at ${exe}`);
+    });
+    return { path: exe, ...(await probeInterpreter(exe, { timeoutMs: discovery.probeTimeoutMs ?? 5000, signal: discovery.signal, log: discovery.log })) };
+  }
+  const { interpreters } = await discoverInterpreters(discovery);
+  const found = pickInterpreter(interpreters, parsed.parts);
+  if (!found) {
+    const have = [...new Set(interpreters.filter((i) => !i.isVenv).map((i) => i.version))].join(', ') || 'none';
+    throw new UserError(`No Python ${parsed.parts.join('.')} interpreter found (found: ${have})`);
+  }
+  return found;
+}
