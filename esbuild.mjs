@@ -1,6 +1,6 @@
 // Bundles the extension and the CLI (and the integration tests) with esbuild. Type checking is `tsc --noEmit`.
 import * as esbuild from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -14,6 +14,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // Sources are ES modules that fall back to import.meta.url only where __dirname is missing.
+  logOverride: { 'empty-import-meta': 'silent' },
 };
 
 const builds = [
@@ -21,11 +23,17 @@ const builds = [
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' },
   {
     ...common,
-    entryPoints: readdirSync('test/integration').filter((f) => f.endsWith('.ts')).map((f) => `test/integration/${f}`),
+    entryPoints: readdirSync('test/integration').filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => `test/integration/${f}`),
     outdir: 'out/test/integration',
     external: ['vscode', 'mocha'],
   },
 ];
+
+// The repository is "type": "module"; the bundles are CommonJS, as VS Code's extension host expects.
+for (const dir of ['dist', 'out']) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/package.json`, '{ "type": "commonjs" }\n');
+}
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UserError } from './errors';
+
+/** This module's folder: `__dirname` in the CommonJS bundles, `import.meta.url` when run as ES modules (tests). */
+function moduleDir(): string {
+  return typeof __dirname === 'string' ? __dirname : path.dirname(fileURLToPath(import.meta.url));
+}
 
 /**
  * Absolute path of a script from the repository's `python/` folder. The folder sits beside
@@ -8,7 +14,7 @@ import { UserError } from './errors';
  *
  * @throws {UserError} when the installation is incomplete and the script is missing.
  */
-export function pythonScriptPath(name: string, from: string = __dirname): string {
+export function pythonScriptPath(name: string, from: string = moduleDir()): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'python', name);
     if (existsSync(candidate)) return candidate;

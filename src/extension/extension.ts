@@ -1,1 +1,54 @@
-export function activate(): void {}
+/** Composition root: builds the services, registers commands and watchers, returns the test-facing API. */
+import * as vscode from 'vscode';
+import { registerCreateEnvironment } from './commands/createEnvironment';
+import { registerRediscover } from './commands/rediscover';
+import { registerSelectInterpreter } from './commands/selectInterpreter';
+import { registerShowLog } from './commands/showLog';
+import { localFolders } from './folders';
+import { InterpreterService } from './interpreters';
+import { createLog } from './log';
+import { QuickInputs } from './quickInput';
+import { registerRequirementsWatcher } from './requirementsWatcher';
+import { defaultSelection, SelectionStore } from './selection';
+import type { Services, VenvPilotApi } from './services';
+import { createStatusBar } from './statusBar';
+import { registerTerminalEnvironment } from './terminalEnvironment';
+
+export function activate(context: vscode.ExtensionContext): VenvPilotApi {
+  const log = createLog();
+  const quickInputs = new QuickInputs();
+  const interpreters = new InterpreterService(context.globalStorageUri, log);
+  const selections = new SelectionStore(context.workspaceState);
+  const statusBar = createStatusBar(selections);
+  const services: Services = { context, log, quickInputs, interpreters, selections };
+
+  context.subscriptions.push(
+    log,
+    quickInputs,
+    interpreters,
+    selections,
+    ...statusBar.disposables,
+    registerCreateEnvironment(services),
+    registerSelectInterpreter(services),
+    registerRediscover(services),
+    registerShowLog(services),
+    registerTerminalEnvironment(services),
+    registerRequirementsWatcher(services),
+    // A folder without a stored choice uses the venv discovery finds inside it.
+    interpreters.onDidChange((result) => {
+      for (const folder of localFolders()) {
+        const fallback = selections.get(folder) ? undefined : defaultSelection(folder.uri.fsPath, result.interpreters);
+        if (fallback) void selections.set(folder, fallback);
+      }
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void interpreters.refresh()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void interpreters.refresh()),
+  );
+  // Discovery runs in the background: activation never waits for an interpreter.
+  void interpreters.refresh();
+  return { quickInputs, statusBarItem: statusBar.item, interpreters, selections };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

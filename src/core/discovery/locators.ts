@@ -1,4 +1,4 @@
-import { readdirSync, existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Candidate } from './types';
 
@@ -67,7 +67,7 @@ export const workspaceLocator: Locator = (context) =>
     const venvDirs = new Set(['.venv', 'venv', ...listDir(folder).filter((child) => existsSync(path.join(folder, child, 'pyvenv.cfg')))]);
     return [...venvDirs].flatMap((child) => {
       const exe = venvInterpreterPath(path.join(folder, child));
-      return isFile(exe) ? [{ path: exe, source: 'workspace' as const }] : [];
+      return isPresent(exe) ? [{ path: exe, source: 'workspace' as const }] : [];
     });
   });
 
@@ -76,9 +76,10 @@ export function venvInterpreterPath(venvDir: string): string {
   return path.join(venvDir, 'bin', 'python');
 }
 
-function isFile(p: string): boolean {
+/** A file or a symlink, even a dangling one: discovery reports a venv whose base interpreter is gone. */
+function isPresent(p: string): boolean {
   try {
-    return statSync(p).isFile();
+    return !lstatSync(p).isDirectory();
   } catch {
     return false;
   }

@@ -79,15 +79,8 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   const killTree = (): void => {
     const pid = child.pid;
     if (pid === undefined) return;
-    const signalGroup = (sig: NodeJS.Signals): void => {
-      try {
-        process.kill(-pid, sig);
-      } catch {
-        // The group is already gone.
-      }
-    };
-    signalGroup('SIGTERM');
-    setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS).unref();
+    signalGroup(pid, 'SIGTERM');
+    setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS).unref();
   };
   const onAbort = (): void => killTree();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -127,6 +120,15 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   }
 }
 
+/** Signals a whole process group (children were started with `detached`, so pid = pgid). */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
 function formatSeconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
@@ -136,4 +138,46 @@ export function lastMeaningfulLine(output: string): string | undefined {
   const lines = output.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const errors = lines.filter((l) => /^(ERROR|error):/.test(l));
   return errors.at(-1) ?? lines.at(-1);
+}
+
+/** A long-running process started by {@link startProcess}. */
+export interface StartedProcess {
+  readonly pid: number;
+  /** Settles with the exit code (or `undefined` when killed by a signal) when the process ends. */
+  readonly exited: Promise<number | undefined>;
+  /** Kills the whole process tree: SIGTERM, then SIGKILL after a grace period. Resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a long-running process (a server) in its own process group, streaming its output
+ * lines to `onLine`. Unlike {@link run} it does not wait for the process to end.
+ *
+ * @throws {ProcessError} when the process cannot be started.
+ */
+export function startProcess(argv: readonly string[], options: Pick<RunOptions, 'cwd' | 'env' | 'onLine' | 'log'> = {}): StartedProcess {
+  const [file, ...args] = argv;
+  if (!file) throw new UserError('No command to run');
+  const commandLine = formatCommandLine(argv);
+  options.log?.(commandLine);
+  const child = execa(file, args, { cwd: options.cwd, env: options.env as Record<string, string> | undefined, detached: true, reject: false, stdin: 'ignore', buffer: false });
+  const pid = child.pid;
+  if (pid === undefined) throw new ProcessError(`Could not start \`${commandLine}\``, commandLine, undefined, '', '', false);
+  for (const stream of ['stdout', 'stderr'] as const) {
+    void (async () => {
+      for await (const line of child.iterable({ from: stream })) options.onLine?.(line, stream);
+    })().catch(() => undefined);
+  }
+  const exited = child.then((r) => r.exitCode);
+  return {
+    pid,
+    exited,
+    stop: async () => {
+      signalGroup(pid, 'SIGTERM');
+      const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+      signalGroup(pid, 'SIGKILL');
+    },
+  };
 }

@@ -1,0 +1,133 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { Interpreter } from '../../core/discovery/types';
+import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
+import { createVenv, type CreatedVenv } from '../../core/venv/create';
+import { showFailure, withCancellableProgress } from '../feedback';
+import { localFolders } from '../folders';
+import { selectionOf } from '../selection';
+import { logCommand, type Services } from '../services';
+import { setTrackedRequirements } from '../trackedRequirements';
+
+/**
+ * "Venv Pilot: Create Environment": folder -> base interpreter -> location -> requirements files,
+ * then create, seed pip offline and install with cancellable progress. Resolves to the created
+ * venv, or `undefined` when the user dismissed a step or creation failed (the failure is shown).
+ */
+export function registerCreateEnvironment(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('venvPilot.createEnvironment', () => createEnvironment(services));
+}
+
+async function createEnvironment(services: Services): Promise<CreatedVenv | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Trust this workspace to create an environment: installing its requirements can run code from it.');
+    return undefined;
+  }
+  const folder = await pickFolder(services);
+  if (!folder) return undefined;
+  const interpreter = await pickBaseInterpreter(services);
+  if (!interpreter) return undefined;
+  const location = await pickLocation(services, folder);
+  if (!location) return undefined;
+  const requirements = await pickRequirements(services, folder);
+  if (!requirements) return undefined;
+
+  const name = path.relative(folder.uri.fsPath, location.dest) || path.basename(location.dest);
+  try {
+    const created = await withCancellableProgress(`Creating ${name}`, (signal, report) =>
+      createVenv({
+        interpreter,
+        dest: location.dest,
+        requirements,
+        clear: location.replace,
+        signal,
+        log: logCommand(services.log),
+        onProgress: (_step, message) => {
+          services.log.info(message);
+          report(message);
+        },
+      }),
+    );
+    await adopt(services, folder, created.python, interpreter, location.dest, requirements);
+    const installed = requirements.length ? ` and installed ${requirements.map((r) => path.basename(r)).join(', ')}` : '';
+    void vscode.window.showInformationMessage(`Created ${name} with Python ${interpreter.version}${installed}.`);
+    return created;
+  } catch (error) {
+    // A failed install leaves a working venv behind: select it so the user can fix and retry.
+    if (readPyvenvCfg(location.dest)) await adopt(services, folder, path.join(location.dest, 'bin', 'python'), interpreter, location.dest, requirements);
+    void showFailure(services.log, error);
+    return undefined;
+  }
+}
+
+async function adopt(services: Services, folder: vscode.WorkspaceFolder, python: string, base: Interpreter, venv: string, requirements: readonly string[]): Promise<void> {
+  await services.selections.set(folder, { ...selectionOf(base), path: python, venv, source: 'workspace' });
+  await setTrackedRequirements(services.context.workspaceState, folder, requirements);
+  void services.interpreters.refresh();
+}
+
+async function pickFolder(services: Services): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = localFolders();
+  if (folders.length <= 1) {
+    if (!folders[0]) void vscode.window.showWarningMessage('Open a folder first: the environment is created inside it.');
+    return folders[0];
+  }
+  const picked = await services.quickInputs.pickOne({
+    title: 'Create Environment: workspace folder',
+    placeholder: 'Which folder gets the environment?',
+    items: folders.map((folder) => ({ label: folder.name, description: folder.uri.fsPath, folder })),
+  });
+  return picked?.folder;
+}
+
+async function pickBaseInterpreter(services: Services): Promise<Interpreter | undefined> {
+  const { interpreters } = await services.interpreters.ready();
+  const bases = interpreters.filter((i) => !i.isVenv && i.probed && i.hasVenvModule);
+  if (bases.length === 0) {
+    void vscode.window.showErrorMessage('No Python 3 interpreter with the venv module was found. Install one (for example `apt install python3-venv`), then run "Venv Pilot: Rediscover Interpreters".');
+    return undefined;
+  }
+  const picked = await services.quickInputs.pickOne({
+    title: 'Create Environment: interpreter',
+    placeholder: 'Python to base the environment on (newest first)',
+    items: bases.map((interpreter) => ({ label: `Python ${interpreter.version}`, description: `${interpreter.implementation} · ${interpreter.source}`, detail: interpreter.path, interpreter })),
+  });
+  return picked?.interpreter;
+}
+
+async function pickLocation(services: Services, folder: vscode.WorkspaceFolder): Promise<{ dest: string; replace: boolean } | undefined> {
+  const item = (label: string, description: string): vscode.QuickPickItem => ({ label, description });
+  const picked = await services.quickInputs.pickOne({
+    title: 'Create Environment: location',
+    placeholder: 'Press Enter for .venv, or type another folder name',
+    items: [item('.venv', `in ${folder.name}`)],
+    custom: (value) => (value === '.venv' ? undefined : item(value, 'another folder')),
+  });
+  if (!picked) return undefined;
+  const dest = path.resolve(folder.uri.fsPath, picked.label);
+  if (!existsSync(dest) || readdirSync(dest).length === 0) return { dest, replace: false };
+  if (!readPyvenvCfg(dest)) {
+    void vscode.window.showErrorMessage(`${dest} already exists and is not a virtual environment; choose another name.`);
+    return undefined;
+  }
+  const answer = await services.quickInputs.pickOne({
+    title: `${picked.label} already exists`,
+    placeholder: 'Replace the existing environment?',
+    items: [item('Replace', `delete ${picked.label} and create it again`), item('Cancel', 'keep it as it is')],
+  });
+  return answer?.label === 'Replace' ? { dest, replace: true } : undefined;
+}
+
+async function pickRequirements(services: Services, folder: vscode.WorkspaceFolder): Promise<readonly string[] | undefined> {
+  const files = readdirSync(folder.uri.fsPath)
+    .filter((name) => /^requirements.*\.txt$/.test(name))
+    .sort((a, b) => (a === 'requirements.txt' ? -1 : b === 'requirements.txt' ? 1 : a.localeCompare(b)));
+  if (files.length === 0) return [];
+  const picked = await services.quickInputs.pickMany({
+    title: 'Create Environment: requirements',
+    placeholder: 'Requirements files to install (none is fine)',
+    items: files.map((name) => ({ label: name, picked: name === 'requirements.txt', file: path.join(folder.uri.fsPath, name) })),
+  });
+  return picked?.map((p) => p.file);
+}

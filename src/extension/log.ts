@@ -1,0 +1,6 @@
+import * as vscode from 'vscode';
+
+/** The one "Venv Pilot" log channel (VS Code API: `window.createOutputChannel(name, { log: true })`). */
+export function createLog(): vscode.LogOutputChannel {
+  return vscode.window.createOutputChannel('Venv Pilot', { log: true });
+}

@@ -1,0 +1,81 @@
+import * as vscode from 'vscode';
+
+/**
+ * Shows QuickPicks and exposes the one on screen, so integration tests answer the real
+ * widget (set `selectedItems`/`activeItems`, then `workbench.action.acceptSelectedQuickOpenItem`).
+ */
+export class QuickInputs {
+  /** The QuickPick currently shown by this extension, if any. */
+  active: vscode.QuickPick<vscode.QuickPickItem> | undefined;
+  private readonly shown = new vscode.EventEmitter<vscode.QuickPick<vscode.QuickPickItem>>();
+  /** Fires when a QuickPick is shown. */
+  readonly onDidShow = this.shown.event;
+
+  dispose(): void {
+    this.active?.dispose();
+    this.shown.dispose();
+  }
+
+  /** One choice; `undefined` when dismissed. Typed text becomes an extra item when `custom` maps it to one. */
+  async pickOne<T extends vscode.QuickPickItem>(options: PickOptions<T>): Promise<T | undefined> {
+    const picked = await this.show(options, false);
+    return picked?.[0];
+  }
+
+  /** Several choices (`canSelectMany`); `undefined` when dismissed, `[]` when none are ticked. */
+  pickMany<T extends vscode.QuickPickItem>(options: PickOptions<T>): Promise<readonly T[] | undefined> {
+    return this.show(options, true);
+  }
+
+  private show<T extends vscode.QuickPickItem>(options: PickOptions<T>, many: boolean): Promise<readonly T[] | undefined> {
+    return new Promise((resolve) => {
+      const qp = vscode.window.createQuickPick<T>();
+      qp.title = options.title;
+      qp.placeholder = options.placeholder;
+      qp.step = options.step;
+      qp.totalSteps = options.totalSteps;
+      qp.canSelectMany = many;
+      qp.ignoreFocusOut = true;
+      qp.matchOnDescription = true;
+      qp.matchOnDetail = true;
+      qp.items = options.items;
+      if (many) qp.selectedItems = options.items.filter((i) => i.picked);
+      const disposables: vscode.Disposable[] = [];
+      if (options.custom) {
+        const custom = options.custom;
+        disposables.push(qp.onDidChangeValue((value) => {
+          const extra = value.trim() ? custom(value.trim()) : undefined;
+          qp.items = extra ? [extra, ...options.items] : options.items;
+        }));
+      }
+      let result: readonly T[] | undefined;
+      disposables.push(
+        qp.onDidAccept(() => {
+          result = many ? qp.selectedItems : qp.activeItems.slice(0, 1);
+          if (!many && result.length === 0) return;
+          qp.hide();
+        }),
+        qp.onDidHide(() => {
+          if (this.active === (qp as vscode.QuickPick<vscode.QuickPickItem>)) this.active = undefined;
+          disposables.forEach((d) => d.dispose());
+          qp.dispose();
+          resolve(result);
+        }),
+      );
+      this.active = qp as unknown as vscode.QuickPick<vscode.QuickPickItem>;
+      qp.show();
+      this.shown.fire(this.active);
+    });
+  }
+}
+
+/** What a QuickPick step shows. */
+export interface PickOptions<T extends vscode.QuickPickItem> {
+  readonly title: string;
+  readonly placeholder?: string;
+  readonly step?: number;
+  readonly totalSteps?: number;
+  readonly items: readonly T[];
+  /** Turns typed text into an item offered above the others (e.g. a custom folder name). */
+  readonly custom?: (value: string) => T | undefined;
+}

@@ -1,0 +1,29 @@
+import type * as vscode from 'vscode';
+import type { InterpreterService } from './interpreters';
+import type { QuickInputs } from './quickInput';
+import type { SelectionStore } from './selection';
+
+/** The objects built once in `activate()` and handed to every command and watcher. */
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly quickInputs: QuickInputs;
+  readonly interpreters: InterpreterService;
+  readonly selections: SelectionStore;
+}
+
+/**
+ * What `activate()` returns: the extension's public, test-facing API. Integration tests answer
+ * pickers through `quickInputs.active` and read the status bar through `statusBarItem`.
+ */
+export interface VenvPilotApi {
+  readonly quickInputs: QuickInputs;
+  readonly statusBarItem: vscode.StatusBarItem;
+  readonly interpreters: InterpreterService;
+  readonly selections: SelectionStore;
+}
+
+/** Logs a command line core is about to run. */
+export function logCommand(log: vscode.LogOutputChannel): (commandLine: string) => void {
+  return (commandLine) => log.info(`run: ${commandLine}`);
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { run } from '../../src/core/process/run';
+import type { VenvPilotApi } from '../../src/extension/services';
+import { activateExtension, answerQuickPick, runInTerminal, waitFor } from './helpers';
+
+suite('Create Environment in a real VS Code', () => {
+  let api: VenvPilotApi;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  const venv = path.join(folder, '.venv');
+
+  suiteSetup(async () => {
+    assert.ok(folder, 'the harness opens a workspace folder');
+    api = await activateExtension();
+  });
+
+  test('the palette command creates .venv, seeds pip offline and installs the chosen requirements', async () => {
+    const created = vscode.commands.executeCommand('venvPilot.createEnvironment');
+    const [interpreter] = await answerQuickPick(api, 'Create Environment: interpreter', (items) => {
+      const preferred = items.find((i) => i.label.startsWith('Python 3.12')) ?? items[0];
+      assert.ok(preferred, 'at least one base interpreter is offered');
+      return [preferred];
+    });
+    await answerQuickPick(api, 'Create Environment: location', (items) => items.filter((i) => i.label === '.venv'));
+    await answerQuickPick(api, 'Create Environment: requirements', (items) => {
+      assert.deepEqual(items.map((i) => i.label), ['requirements.txt', 'requirements-dev.txt'], 'top-level requirements files, requirements.txt first');
+      return [...items];
+    });
+    const result = (await created) as { python: string } | undefined;
+    assert.ok(result, 'the command resolves to the created venv');
+    assert.equal(result.python, path.join(venv, 'bin', 'python'));
+    assert.ok(existsSync(path.join(venv, 'bin', 'python')), '.venv/bin/python exists');
+
+    const { stdout } = await run([path.join(venv, 'bin', 'python'), '-c', 'import pilotfish, remora, barnacle, pip, sys; print(pilotfish.__version__, remora.__version__, barnacle.__version__, sys.version.split()[0])']);
+    const [pilotfish, remora, barnacle, version] = stdout.split(' ');
+    assert.equal(pilotfish, '1.0.0');
+    assert.equal(remora, '0.3.0');
+    assert.equal(barnacle, '0.1.0', 'requirements-dev.txt, ticked in the multi-select, was installed too');
+    assert.equal(`Python ${version}`, interpreter);
+    const { stdout: script } = await run([path.join(venv, 'bin', 'pilotfish')]);
+    assert.equal(script, 'pilotfish 1.0.0 with remora 0.3.0', 'the console script runs from the venv');
+  });
+
+  test('the status bar names the new .venv', async () => {
+    await waitFor('status bar text naming .venv', () => /\(\.venv\)/.test(api.statusBarItem.text));
+    assert.match(api.statusBarItem.text, /^\$\(python\) 3\.\d+\.\d+ \(\.venv\)$/);
+  });
+
+  test('a new integrated terminal runs the venv python without any activate command', async () => {
+    const prefix = await runInTerminal(`python -c "import sys; print(sys.prefix)"`, path.join(folder, 'prefix.txt'));
+    assert.equal(realpathSync(prefix), realpathSync(venv));
+    const env = await runInTerminal('echo "$VIRTUAL_ENV|$VIRTUAL_ENV_PROMPT"', path.join(folder, 'env.txt'));
+    assert.equal(env, `${venv}|.venv`);
+  });
+
+  test('the status-bar picker switches the folder to another interpreter and back', async () => {
+    const picked = vscode.commands.executeCommand('venvPilot.selectInterpreter');
+    const [label] = await answerQuickPick(api, `Python interpreter for ${path.basename(folder)}`, (items) => {
+      assert.equal(items[0]?.label, '$(add) Create Environment…', 'the picker offers Create Environment first');
+      const base = items.find((i) => i.detail && !i.detail.startsWith(folder) && i.kind !== vscode.QuickPickItemKind.Separator);
+      assert.ok(base, 'base interpreters are listed');
+      return [base];
+    });
+    await picked;
+    const version = label?.replace(/^Python /, '');
+    await waitFor('status bar showing the base interpreter', () => api.statusBarItem.text.startsWith(`$(python) ${version} (`) && !api.statusBarItem.text.includes('.venv'));
+
+    const back = vscode.commands.executeCommand('venvPilot.selectInterpreter');
+    await answerQuickPick(api, `Python interpreter for ${path.basename(folder)}`, (items) => items.filter((i) => i.detail === path.join(venv, 'bin', 'python')));
+    await back;
+    await waitFor('status bar back on .venv', () => api.statusBarItem.text.includes('(.venv)'));
+  });
+});

@@ -1,0 +1,68 @@
+/** Shared by the integration suites: waiting, answering the extension's pickers, terminals. */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { VenvPilotApi } from '../../src/extension/services';
+
+/** Polls `check` until it returns a truthy value. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The extension under test, activated. */
+export async function activateExtension(): Promise<VenvPilotApi> {
+  const extension = vscode.extensions.getExtension<VenvPilotApi>('venv-pilot.venv-pilot');
+  if (!extension) throw new Error('venv-pilot is not loaded in this VS Code');
+  return extension.activate();
+}
+
+/**
+ * Waits for the extension's QuickPick titled `title` and answers it through the real widget.
+ * One item: typed into the filter (its detail, else its label) until the workbench reports it as
+ * the active item, since `activeItems` set from the extension host may not reach the UI before
+ * the accept does. Several items: ticked through `selectedItems`. Then accepts, as Enter does.
+ */
+export async function answerQuickPick(api: VenvPilotApi, title: string, choose: (items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem[]): Promise<string[]> {
+  const qp = await waitFor(`the "${title}" picker`, () => api.quickInputs.active?.title === title && api.quickInputs.active);
+  const chosen = choose(qp.items);
+  if (qp.canSelectMany) {
+    qp.selectedItems = chosen;
+  } else {
+    const [item] = chosen;
+    if (!item) throw new Error(`Nothing to choose in "${title}"`);
+    qp.value = item.detail ?? item.label;
+    await waitFor(`"${title}" to make ${item.label} active`, () => qp.activeItems[0] === item);
+  }
+  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  await waitFor(`"${title}" to close`, () => api.quickInputs.active !== qp);
+  return chosen.map((c) => c.label);
+}
+
+/**
+ * Runs `command` in a new integrated terminal of the default profile and returns what it wrote
+ * to `outFile` (written through a rename, so a half-written file is never read).
+ */
+export async function runInTerminal(command: string, outFile: string, options: vscode.TerminalOptions = {}): Promise<string> {
+  rmSync(outFile, { force: true });
+  const terminal = vscode.window.createTerminal({ name: 'venv-pilot test', ...options });
+  terminal.show();
+  terminal.sendText(`${command} > '${outFile}.tmp' && mv '${outFile}.tmp' '${outFile}'`);
+  const output = await waitFor(`terminal output in ${outFile}`, () => existsSync(outFile) && readFileSync(outFile, 'utf8'));
+  // A picker opened while a terminal is being disposed gets dismissed: wait until it is gone.
+  const closed = new Promise<void>((resolve) => {
+    const subscription = vscode.window.onDidCloseTerminal((t) => {
+      if (t === terminal) {
+        subscription.dispose();
+        resolve();
+      }
+    });
+  });
+  terminal.dispose();
+  await closed;
+  return output.trim();
+}

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { CancelledError } from '../../src/core/errors';
+import { lastMeaningfulLine, ProcessError, run } from '../../src/core/process/run';
+import { tempDir } from '../fixtures/machine';
+
+const python = '/usr/bin/python3';
+
+/** True while a process with this pid exists. */
+const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+
+describe('process runner', () => {
+  it('passes arguments verbatim, never through a shell', async () => {
+    const tricky = `it's "quoted" $HOME; rm -rf / \`x\``;
+    const { stdout } = await run([python, '-c', 'import sys; print(sys.argv[1])', tricky]);
+    assert.equal(stdout, tricky);
+  });
+
+  it('decodes the whole output as UTF-8, even multibyte characters split across chunks', async () => {
+    const { stdout } = await run([python, '-c', 'import sys; sys.stdout.buffer.write(("ü🐍" * 40000).encode())']);
+    assert.equal(stdout, 'ü🐍'.repeat(40000));
+  });
+
+  it('streams complete lines from stdout and stderr as they arrive', async () => {
+    const lines: string[] = [];
+    await run([python, '-c', 'import sys\nfor i in range(3): print("out", i, flush=True)\nsys.stderr.write("err\\n")'], { onLine: (l, s) => lines.push(`${s}:${l}`) });
+    assert.deepEqual(lines.filter((l) => l.startsWith('stdout')), ['stdout:out 0', 'stdout:out 1', 'stdout:out 2']);
+    assert.ok(lines.includes('stderr:err'));
+  });
+
+  it('logs each command line before running it', async () => {
+    const logged: string[] = [];
+    await run([python, '-c', 'pass', 'a b'], { log: (l) => logged.push(l) });
+    assert.deepEqual(logged, [`${python} -c pass 'a b'`]);
+  });
+
+  it('reports a non-zero exit with the last ERROR line, the way pip prints its reason', async () => {
+    const error = await run([python, '-c', 'import sys; print("Collecting x"); sys.stderr.write("ERROR: Could not find x\\nERROR: No matching distribution found for x\\n"); sys.exit(1)'], { what: 'pip install x' }).catch((e: unknown) => e);
+    assert.ok(error instanceof ProcessError);
+    assert.equal(error.message, 'pip install x exited with code 1: ERROR: No matching distribution found for x');
+    assert.equal(error.exitCode, 1);
+  });
+
+  it('reports a program that does not exist as a clear error', async () => {
+    const error = await run(['/nonexistent/python3', '-V']).catch((e: unknown) => e);
+    assert.ok(error instanceof ProcessError);
+    assert.match(error.message, /\/nonexistent\/python3/);
+  });
+
+  it('cancelling kills the whole process tree, grandchildren included', async () => {
+    const dir = tempDir();
+    const pidFile = path.join(dir, 'grandchild.pid');
+    const controller = new AbortController();
+    const script = `import subprocess, sys, time\np = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\nopen(${JSON.stringify(pidFile)}, 'w').write(str(p.pid))\ntime.sleep(60)`;
+    const running = run([python, '-c', script], { signal: controller.signal });
+    while (!existsSync(pidFile) || !readFileSync(pidFile, 'utf8')) await new Promise((r) => setTimeout(r, 50));
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    assert.ok(alive(grandchild));
+    controller.abort();
+    await assert.rejects(running, CancelledError);
+    for (let i = 0; i < 100 && alive(grandchild); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(alive(grandchild), false, 'the grandchild was killed with its parent');
+  });
+
+  it('a timeout kills the process and names the limit', async () => {
+    const error = await run([python, '-c', 'import time; time.sleep(60)'], { timeoutMs: 300, what: 'Interpreter /usr/bin/python3' }).catch((e: unknown) => e);
+    assert.ok(error instanceof ProcessError);
+    assert.equal(error.timedOut, true);
+    assert.equal(error.message, 'Interpreter /usr/bin/python3 did not finish within 0.3 s');
+  });
+
+  it('an already-aborted signal starts nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(run([python, '-c', 'pass'], { signal: controller.signal }), CancelledError);
+  });
+
+  it('picks the line a user needs from failed output', () => {
+    assert.equal(lastMeaningfulLine('Collecting a\nERROR: first\nmore\nERROR: second\n\n'), 'ERROR: second');
+    assert.equal(lastMeaningfulLine('Traceback\n  boom\nValueError: bad\n'), 'ValueError: bad');
+    assert.equal(lastMeaningfulLine('\n\n'), undefined);
+  });
+});
