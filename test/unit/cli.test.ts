@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ProcessError, run } from '../../src/core/process/run';
+import { pyenvPython, tempDir } from '../fixtures/machine';
+import { useHermeticPip } from '../fixtures/pipEnv';
+import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
+
+useHermeticPip();
+
+const CLI = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+const cacheHome = tempDir();
+
+/** Runs the built CLI; resolves to exit code, stdout and stderr. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run([process.execPath, CLI, ...args], { env: { XDG_CACHE_HOME: cacheHome } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    if (!(error instanceof ProcessError)) throw error;
+    return { code: error.exitCode ?? -1, stdout: error.stdout, stderr: error.stderr };
+  }
+}
+
+describe('venv-pilot CLI (dist/cli.js)', () => {
+  it('discover --json prints one JSON document with every interpreter', async () => {
+    const { code, stdout } = await cli('discover', '--json');
+    assert.equal(code, 0);
+    const doc = JSON.parse(stdout) as { interpreters: { path: string; version: string }[]; problems: unknown[] };
+    assert.ok(doc.interpreters.length > 0);
+    assert.ok(Array.isArray(doc.problems));
+    const py312 = pyenvPython('3.12');
+    if (py312) assert.ok(doc.interpreters.some((i) => i.path === py312));
+    assert.ok(existsSync(path.join(cacheHome, 'venv-pilot', 'interpreters.json')), 'the probe cache is kept under $XDG_CACHE_HOME/venv-pilot');
+  });
+
+  it('create DEST --python X.Y -r FILE makes a working venv with the requirements, offline', { skip: !pyenvPython('3.12') && 'Python 3.12 is not installed here' }, async () => {
+    const dir = tempDir();
+    buildWheels(path.join(dir, 'wheels'), DEMO_PACKAGES);
+    writeFileSync(path.join(dir, 'requirements.txt'), '--no-index\n--find-links wheels\npilotfish==1.0.0\n');
+    const dest = path.join(dir, 'env');
+    const { code, stdout, stderr } = await cli('create', dest, '--python', '3.12', '-r', path.join(dir, 'requirements.txt'), '--json');
+    assert.equal(code, 0, stderr);
+    const doc = JSON.parse(stdout) as { venv: string; python: string; version: string };
+    assert.equal(doc.venv, dest);
+    assert.match(doc.version, /^3\.12\./);
+    assert.match(stderr, /Seeding pip .* offline/);
+    const { stdout: imported } = await run([doc.python, '-c', 'import pilotfish, remora; print(pilotfish.__version__)']);
+    assert.equal(imported, '1.0.0');
+    await run([doc.python, '-m', 'pip', '--version']);
+  });
+
+  it('create --python PATH uses exactly that interpreter', { skip: !existsSync('/usr/bin/python3') && 'no /usr/bin/python3' }, async () => {
+    const dest = path.join(tempDir(), 'env');
+    const { code, stderr } = await cli('create', dest, '--python', '/usr/bin/python3');
+    assert.equal(code, 0, stderr);
+    const { stdout } = await run([path.join(dest, 'bin', 'python'), '-c', 'import sys; print(sys.base_prefix)']);
+    assert.equal(stdout, '/usr');
+  });
+
+  it('env DEST --json prints the activated-terminal variable changes', async () => {
+    const dest = path.join(tempDir(), 'proj', '.venv');
+    const created = await cli('create', dest);
+    assert.equal(created.code, 0, created.stderr);
+    const { code, stdout } = await cli('env', dest, '--json');
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(stdout).mutations, [
+      { name: 'PATH', op: 'prepend', value: path.join(dest, 'bin') + ':' },
+      { name: 'VIRTUAL_ENV', op: 'replace', value: dest },
+      { name: 'VIRTUAL_ENV_PROMPT', op: 'replace', value: '.venv' },
+      { name: 'PYTHONHOME', op: 'remove' },
+    ]);
+  });
+
+  it('exit code 1 and a one-line message for a user error', async () => {
+    const missing = await cli('create', path.join(tempDir(), 'x'), '--python', '9.9');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^venv-pilot: No Python 9\.9 interpreter found \(found: [^\n]*\)$/);
+    const notVenv = await cli('env', tempDir());
+    assert.equal(notVenv.code, 1);
+    assert.match(notVenv.stderr, /is not a virtual environment \(no pyvenv\.cfg\)/);
+  });
+
+  it('exit code 2 for usage errors', async () => {
+    assert.equal((await cli('frobnicate')).code, 2);
+    assert.equal((await cli('create')).code, 2);
+    assert.equal((await cli('discover', '--bogus')).code, 2);
+    const help = await cli('--help');
+    assert.equal(help.code, 0);
+    assert.match(help.stderr, /venv-pilot create DEST/);
+  });
+});
