@@ -6,7 +6,7 @@
  * Usage: node --import tsx driver.ts --ext DIR --tests FILE [--folder DIR]
  * Env: VENV_PILOT_TEST_RESULTS (results JSON the suite writes), HARNESS_TIMEOUT_MS, HARNESS_VERBOSE.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,9 +26,7 @@ const log = (...a: unknown[]): void => console.log(`[harness +${((Date.now() - t
 /** Chromium flags that keep it off this machine's closed network. */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-async function main(): Promise<number> {
-  mkdirSync(path.join(os.tmpdir(), 'venv-pilot-runs'), { recursive: true });
-  const runDir = mkdtempSync(path.join(os.tmpdir(), 'venv-pilot-runs', 'r-'));
+async function main(runDir: string): Promise<number> {
   const resultFile = process.env.VENV_PILOT_TEST_RESULTS || path.join(runDir, 'results.json');
   const install = await ensureCodeServer(log);
   let server: RunningCodeServer | undefined;
@@ -78,6 +76,7 @@ async function main(): Promise<number> {
   }
 }
 
+
 /** Safety net when the exit hook never fires: the suite's own results file, given a grace period. */
 async function pollResults(file: string): Promise<number> {
   for (;;) {
@@ -90,8 +89,14 @@ async function pollResults(file: string): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
+mkdirSync(path.join(os.tmpdir(), 'venv-pilot-runs'), { recursive: true });
+const runDir = mkdtempSync(path.join(os.tmpdir(), 'venv-pilot-runs', 'r-'));
+main(runDir).then(
+  (code) => {
+    // A failed run's folder (server log, user data, results) stays for inspection.
+    if (code === 0) rmSync(runDir, { recursive: true, force: true });
+    process.exit(code);
+  },
   (error: unknown) => {
     console.error('[harness]', error);
     process.exit(3);

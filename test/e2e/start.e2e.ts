@@ -1,0 +1,72 @@
+/**
+ * `npm start`, used as a person would: start the server on a copy of examples/demo, open the
+ * printed URL in headless Chromium, run "Venv Pilot: Create Environment" from the command
+ * palette with the keyboard, press Enter through the pickers, and check the .venv it made.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { run, startProcess } from '../../src/core/process/run';
+import { tempDir } from '../fixtures/machine';
+import { hermeticPipEnv } from '../fixtures/pipEnv';
+import { harnessDir } from '../harness/codeServer';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+async function main(): Promise<void> {
+  const scratch = tempDir('venv-pilot-start-');
+  const demo = path.join(scratch, 'demo');
+  cpSync(path.join(root, 'examples', 'demo'), demo, { recursive: true, filter: (src) => !/[/\\](\.venv|wheels)$/.test(src) });
+  const home = path.join(scratch, 'home');
+  mkdirSync(home);
+  let url: string | undefined;
+  const server = startProcess([process.execPath, '--import', 'tsx', path.join(root, 'scripts', 'start.ts')], {
+    cwd: root,
+    // The cached code-server stays where it is; only the session's HOME is fresh.
+    env: { ...hermeticPipEnv(), PORT: '0', DEMO_FOLDER: demo, HOME: home, VENV_PILOT_HARNESS_DIR: harnessDir() },
+    onLine: (line) => {
+      url ??= /(http:\/\/\S+\?folder=\S+)/.exec(line)?.[1];
+    },
+  });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const started = Date.now();
+    while (!url) {
+      if (Date.now() - started > 300_000) throw new Error('npm start printed no URL within 300 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    console.log(`npm start serves ${url}`);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url);
+    const statusItem = page.locator('.statusbar-item', { hasText: 'Select Interpreter' });
+    await statusItem.waitFor({ timeout: 60_000 });
+
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Venv Pilot: Create Environment');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Venv Pilot: Create Environment' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    for (const step of ['interpreter', 'location', 'requirements']) {
+      await page.locator('.quick-input-title', { hasText: `Create Environment: ${step}` }).waitFor({ timeout: 60_000 });
+      await page.keyboard.press('Enter');
+    }
+    await page.locator('.statusbar-item', { hasText: '(.venv)' }).waitFor({ timeout: 120_000 });
+    const python = path.join(demo, '.venv', 'bin', 'python');
+    assert.ok(existsSync(python), '.venv/bin/python was created in the demo');
+    const { stdout } = await run([python, '-c', 'import pilotfish, remora; print(pilotfish.__version__, remora.__version__)']);
+    assert.equal(stdout, '1.0.0 0.3.0');
+    console.log('npm start: the palette command created .venv in the demo from local wheels; pilotfish and remora import');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('npm start end-to-end check failed:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
