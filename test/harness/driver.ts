@@ -6,7 +6,7 @@
  * Usage: node --import tsx driver.ts --ext DIR --tests FILE [--folder DIR]
  * Env: VENV_PILOT_TEST_RESULTS (results JSON the suite writes), HARNESS_TIMEOUT_MS, HARNESS_VERBOSE.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 async function main(runDir: string): Promise<number> {
   const resultFile = process.env.VENV_PILOT_TEST_RESULTS || path.join(runDir, 'results.json');
   const install = await ensureCodeServer(log);
+  const serverLog = createWriteStream(path.join(runDir, 'server.log'));
   let server: RunningCodeServer | undefined;
   let browser: Browser | undefined;
   try {
@@ -46,7 +47,10 @@ async function main(runDir: string): Promise<number> {
         'update.mode': 'none',
         'terminal.integrated.defaultProfile.linux': 'bash',
       },
-      onLine: (line) => verbose && console.log(`[code-server] ${line}`),
+      onLine: (line) => {
+        serverLog.write(line + '\n');
+        if (verbose) console.log(`[code-server] ${line}`);
+      },
     });
     log(`code-server on ${server.host}, run folder ${runDir}`);
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
@@ -73,6 +77,7 @@ async function main(runDir: string): Promise<number> {
   } finally {
     await browser?.close().catch(() => undefined);
     await server?.process.stop();
+    serverLog.end();
   }
 }
 
