@@ -4,11 +4,12 @@ import { registerCreateEnvironment } from './commands/createEnvironment';
 import { registerRediscover } from './commands/rediscover';
 import { registerSelectInterpreter } from './commands/selectInterpreter';
 import { registerShowLog } from './commands/showLog';
+import { FailureReporter } from './feedback';
 import { localFolders } from './folders';
 import { InterpreterService } from './interpreters';
 import { createLog } from './log';
 import { QuickInputs } from './quickInput';
-import { registerRequirementsWatcher } from './requirementsWatcher';
+import { createRequirementsWatcher } from './requirementsWatcher';
 import { defaultSelection, SelectionStore } from './selection';
 import type { Services, VenvPilotApi } from './services';
 import { createStatusBar } from './statusBar';
@@ -16,14 +17,17 @@ import { registerTerminalEnvironment } from './terminalEnvironment';
 
 export function activate(context: vscode.ExtensionContext): VenvPilotApi {
   const log = createLog();
+  const failures = new FailureReporter(log);
   const quickInputs = new QuickInputs();
   const interpreters = new InterpreterService(context.globalStorageUri, log);
   const selections = new SelectionStore(context.workspaceState);
   const statusBar = createStatusBar(selections);
-  const services: Services = { context, log, quickInputs, interpreters, selections };
+  const services: Services = { context, log, failures, quickInputs, interpreters, selections };
+  const requirementsWatcher = createRequirementsWatcher(services);
 
   context.subscriptions.push(
     log,
+    failures,
     quickInputs,
     interpreters,
     selections,
@@ -33,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
     registerRediscover(services),
     registerShowLog(services),
     registerTerminalEnvironment(services),
-    registerRequirementsWatcher(services),
+    requirementsWatcher,
     // A folder without a stored choice uses the venv discovery finds inside it.
     interpreters.onDidChange((result) => {
       for (const folder of localFolders()) {
@@ -46,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
   );
   // Discovery runs in the background: activation never waits for an interpreter.
   void interpreters.refresh();
-  return { quickInputs, statusBarItem: statusBar.item, interpreters, selections };
+  return { quickInputs, statusBarItem: statusBar.item, interpreters, selections, requirementsWatcher, failures };
 }
 
 export function deactivate(): void {

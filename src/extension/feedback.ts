@@ -13,13 +13,33 @@ export function withCancellableProgress<T>(title: string, work: (signal: AbortSi
   });
 }
 
-/** Shows a failure as its one-line message with an "Open Log" button; a cancellation is only a warning. */
-export async function showFailure(log: vscode.LogOutputChannel, error: unknown): Promise<void> {
-  const message = describeError(error);
-  log.error(message);
-  if (error instanceof CancelledError) {
-    void vscode.window.showWarningMessage(message);
-    return;
+/**
+ * Shows failures as their one-line message with an "Open Log" button (a cancellation is only a
+ * warning), and logs them. `onDidShow` lets tests see exactly what the user was shown.
+ */
+export class FailureReporter implements vscode.Disposable {
+  private readonly shown = new vscode.EventEmitter<string>();
+  /** Fires with the message as shown. */
+  readonly onDidShow = this.shown.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** Resolves when the message is dismissed or its button was used. */
+  async show(error: unknown): Promise<void> {
+    const message = describeError(error);
+    this.log.error(message);
+    if (error instanceof CancelledError) {
+      const shown = vscode.window.showWarningMessage(message);
+      this.shown.fire(message);
+      await shown;
+      return;
+    }
+    const answer = vscode.window.showErrorMessage(message, 'Open Log');
+    this.shown.fire(message);
+    if ((await answer) === 'Open Log') this.log.show();
   }
-  if ((await vscode.window.showErrorMessage(message, 'Open Log')) === 'Open Log') log.show();
+
+  dispose(): void {
+    this.shown.dispose();
+  }
 }

@@ -1,12 +1,15 @@
 import type * as vscode from 'vscode';
+import type { FailureReporter } from './feedback';
 import type { InterpreterService } from './interpreters';
 import type { QuickInputs } from './quickInput';
+import type { RequirementsWatcher } from './requirementsWatcher';
 import type { SelectionStore } from './selection';
 
 /** The objects built once in `activate()` and handed to every command and watcher. */
 export interface Services {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
+  readonly failures: FailureReporter;
   readonly quickInputs: QuickInputs;
   readonly interpreters: InterpreterService;
   readonly selections: SelectionStore;
@@ -21,6 +24,8 @@ export interface VenvPilotApi {
   readonly statusBarItem: vscode.StatusBarItem;
   readonly interpreters: InterpreterService;
   readonly selections: SelectionStore;
+  readonly requirementsWatcher: RequirementsWatcher;
+  readonly failures: FailureReporter;
 }
 
 /** Logs a command line core is about to run. */

@@ -17,7 +17,8 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 function makeWorkspace(): string {
   const workspace = path.join(mkdtempSync(path.join(os.tmpdir(), 'venv-pilot-it-')), 'project');
   mkdirSync(workspace, { recursive: true });
-  buildWheels(path.join(workspace, 'wheels'), DEMO_PACKAGES);
+  // wrasse is in no requirements file yet: the watcher test adds it.
+  buildWheels(path.join(workspace, 'wheels'), [...DEMO_PACKAGES, { name: 'wrasse', version: '0.2.0' }]);
   writeFileSync(path.join(workspace, 'requirements.txt'), '--no-index\n--find-links wheels\npilotfish==1.0.0\n');
   writeFileSync(path.join(workspace, 'requirements-dev.txt'), '--no-index\n--find-links wheels\nbarnacle==0.1.0\n');
   writeFileSync(path.join(workspace, 'main.py'), 'import pilotfish\n');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { run } from '../../src/core/process/run';
@@ -71,5 +71,44 @@ suite('Create Environment in a real VS Code', () => {
     await answerQuickPick(api, `Python interpreter for ${path.basename(folder)}`, (items) => items.filter((i) => i.detail === path.join(venv, 'bin', 'python')));
     await back;
     await waitFor('status bar back on .venv', () => api.statusBarItem.text.includes('(.venv)'));
+  });
+
+  test('editing a tracked requirements file offers Install, and Install puts the new requirement into .venv', async () => {
+    const requirements = path.join(folder, 'requirements.txt');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const offered = new Promise<string>((resolve) => {
+      const subscription = api.requirementsWatcher.onDidOfferInstall((file) => {
+        subscription.dispose();
+        resolve(file);
+      });
+    });
+    writeFileSync(requirements, readFileSync(requirements, 'utf8') + 'wrasse==0.2.0\n');
+    assert.equal(await offered, requirements);
+    // The newest notification is the offer; its primary action is "Install".
+    await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+    const python = path.join(venv, 'bin', 'python');
+    const version = await waitFor('wrasse to be installed into .venv', () => run([python, '-c', 'import wrasse; print(wrasse.__version__)']).then((r) => r.stdout, () => undefined), 60_000);
+    assert.equal(version, '0.2.0');
+  });
+
+  test("a requirement pip cannot find fails with pip's own message, and the working venv is kept", async () => {
+    writeFileSync(path.join(folder, 'requirements-broken.txt'), '--no-index\n--find-links wheels\nno-such-package==1.0\n');
+    const failure = new Promise<string>((resolve) => {
+      const subscription = api.failures.onDidShow((message) => {
+        subscription.dispose();
+        resolve(message);
+      });
+    });
+    const created = vscode.commands.executeCommand('venvPilot.createEnvironment');
+    await answerQuickPick(api, 'Create Environment: interpreter', (items) => items.slice(0, 1));
+    const location = await waitFor('the location picker', () => api.quickInputs.active?.title === 'Create Environment: location' && api.quickInputs.active);
+    location.value = 'broken-env';
+    await waitFor('the typed name to become the active item', () => location.activeItems[0]?.label === 'broken-env');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await answerQuickPick(api, 'Create Environment: requirements', (items) => items.filter((i) => i.label === 'requirements-broken.txt'));
+    assert.equal(await created, undefined);
+    assert.match(await failure, /ERROR: No matching distribution found for no-such-package==1\.0$/);
+    await run([path.join(folder, 'broken-env', 'bin', 'python'), '-m', 'pip', '--version']);
+    await waitFor('status bar on the kept venv', () => api.statusBarItem.text.endsWith('(broken-env)'));
   });
 });

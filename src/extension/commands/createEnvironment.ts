@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Interpreter } from '../../core/discovery/types';
 import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
 import { createVenv, type CreatedVenv } from '../../core/venv/create';
-import { showFailure, withCancellableProgress } from '../feedback';
+import { withCancellableProgress } from '../feedback';
 import { localFolders } from '../folders';
 import { selectionOf } from '../selection';
 import { logCommand, type Services } from '../services';
@@ -56,7 +56,7 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
   } catch (error) {
     // A failed install leaves a working venv behind: select it so the user can fix and retry.
     if (readPyvenvCfg(location.dest)) await adopt(services, folder, path.join(location.dest, 'bin', 'python'), interpreter, location.dest, requirements);
-    void showFailure(services.log, error);
+    void services.failures.show(error);
     return undefined;
   }
 }
