@@ -5,7 +5,7 @@ import { activatedEnvironment } from './core/activation/environment';
 import { discoverInterpreters, type DiscoveryOptions } from './core/discovery/discover';
 import { describeError } from './core/errors';
 import { probeCacheFile, userCacheDir } from './core/paths';
-import { resolveInterpreter } from './core/resolveInterpreter';
+import { resolveInterpreter } from './core/discovery/resolve';
 import { createVenv } from './core/venv/create';
 
 const USAGE = `Usage:

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { run } from '../../src/core/process/run';
 import type { VenvPilotApi } from '../../src/extension/services';
-import { activateExtension, answerQuickPick, runInTerminal, waitFor } from './helpers';
+import { activateExtension, answerQuickPick, nextEvent, runInTerminal, waitFor } from './helpers';
 
 suite('Create Environment in a real VS Code', () => {
   let api: VenvPilotApi;
@@ -76,12 +76,7 @@ suite('Create Environment in a real VS Code', () => {
   test('editing a tracked requirements file offers Install, and Install puts the new requirement into .venv', async () => {
     const requirements = path.join(folder, 'requirements.txt');
     await vscode.commands.executeCommand('notifications.clearAll');
-    const offered = new Promise<string>((resolve) => {
-      const subscription = api.requirementsWatcher.onDidOfferInstall((file) => {
-        subscription.dispose();
-        resolve(file);
-      });
-    });
+    const offered = nextEvent(api.requirementsWatcher.onDidOfferInstall);
     writeFileSync(requirements, readFileSync(requirements, 'utf8') + 'wrasse==0.2.0\n');
     assert.equal(await offered, requirements);
     // The newest notification is the offer; its primary action is "Install".
@@ -93,12 +88,7 @@ suite('Create Environment in a real VS Code', () => {
 
   test("a requirement pip cannot find fails with pip's own message, and the working venv is kept", async () => {
     writeFileSync(path.join(folder, 'requirements-broken.txt'), '--no-index\n--find-links wheels\nno-such-package==1.0\n');
-    const failure = new Promise<string>((resolve) => {
-      const subscription = api.failures.onDidShow((message) => {
-        subscription.dispose();
-        resolve(message);
-      });
-    });
+    const failure = nextEvent(api.failures.onDidShow);
     const created = vscode.commands.executeCommand('venvPilot.createEnvironment');
     await answerQuickPick(api, 'Create Environment: interpreter', (items) => items.slice(0, 1));
     const location = await waitFor('the location picker', () => api.quickInputs.active?.title === 'Create Environment: location' && api.quickInputs.active);

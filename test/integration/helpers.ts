@@ -14,6 +14,17 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
   }
 }
 
+/** The next value `event` fires that passes `filter`. */
+export function nextEvent<T>(event: vscode.Event<T>, filter: (value: T) => boolean = () => true): Promise<T> {
+  return new Promise((resolve) => {
+    const subscription = event((value) => {
+      if (!filter(value)) return;
+      subscription.dispose();
+      resolve(value);
+    });
+  });
+}
+
 /** The extension under test, activated. */
 export async function activateExtension(): Promise<VenvPilotApi> {
   const extension = vscode.extensions.getExtension<VenvPilotApi>('venv-pilot.venv-pilot');
@@ -54,14 +65,7 @@ export async function runInTerminal(command: string, outFile: string, options: v
   terminal.sendText(`${command} > '${outFile}.tmp' && mv '${outFile}.tmp' '${outFile}'`);
   const output = await waitFor(`terminal output in ${outFile}`, () => existsSync(outFile) && readFileSync(outFile, 'utf8'));
   // A picker opened while a terminal is being disposed gets dismissed: wait until it is gone.
-  const closed = new Promise<void>((resolve) => {
-    const subscription = vscode.window.onDidCloseTerminal((t) => {
-      if (t === terminal) {
-        subscription.dispose();
-        resolve();
-      }
-    });
-  });
+  const closed = nextEvent(vscode.window.onDidCloseTerminal, (t) => t === terminal);
   terminal.dispose();
   await closed;
   return output.trim();

@@ -147,12 +147,15 @@ describe('discovery with broken interpreters and venvs', () => {
     writeFileSync(path.join(evil, '.venv', 'pyvenv.cfg'), 'home = /usr/bin\nversion = 3.11.2\n');
     const canary = await buildHangingBinary(path.join(evil, '.venv', 'bin'), 'python');
     if (!canary) return t.skip('no C compiler (cc)');
-    const untrusted = await discoverInterpreters({ env: {}, home, workspaceFolders: [evil], trustedWorkspace: false, probeTimeoutMs: 500 });
+    const onPath = await buildHangingBinary(path.join(evil, 'tools'), 'python3');
+    const untrusted = await discoverInterpreters({ env: { PATH: path.join(evil, 'tools') }, home, workspaceFolders: [evil], trustedWorkspace: false, probeTimeoutMs: 500 });
     const listed = untrusted.interpreters.find((i) => i.source === 'workspace');
     assert.ok(listed, 'listed from pyvenv.cfg');
     assert.equal(listed.probed, false);
     assert.equal(listed.version, '3.11.2');
-    assert.equal(existsSync(`${canary}.ran`), false, 'the workspace binary was never executed');
+    assert.equal(existsSync(`${canary}.ran`), false, 'the workspace venv binary was never executed');
+    assert.equal(existsSync(`${onPath}.ran`), false, 'a workspace binary reached through PATH was never executed either');
+    assert.deepEqual(untrusted.problems.map((p) => p.message), [`Interpreter ${onPath} is inside an untrusted workspace and was not run`]);
   });
 
   it('reports a venv whose base interpreter is gone, instead of failing', async () => {

@@ -46,7 +46,7 @@ describe('process runner', () => {
   it('reports a program that does not exist as a clear error', async () => {
     const error = await run(['/nonexistent/python3', '-V']).catch((e: unknown) => e);
     assert.ok(error instanceof ProcessError);
-    assert.match(error.message, /\/nonexistent\/python3/);
+    assert.equal(error.message, '`/nonexistent/python3 -V` could not start: /nonexistent/python3 does not exist');
   });
 
   it('cancelling kills the whole process tree, grandchildren included', async () => {

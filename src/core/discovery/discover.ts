@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import { describeError } from '../errors';
 import type { CommandLogger } from '../process/run';
 import { owningVenv, readPyvenvCfg } from '../venv/pyvenvCfg';
-import { fileKey, isFresh, loadProbeCache, saveProbeCache, type CachedProbe, type ProbeCache } from './cache';
+import { fileKey, isFresh, loadProbeCache, saveProbeCache, type CachedProbe } from './cache';
 import { LOCATORS, type Locator, type LocatorContext } from './locators';
 import { probeInterpreter } from './probe';
 import type { Candidate, DiscoveryProblem, DiscoveryResult, Interpreter, InterpreterSource, ProbeInfo } from './types';
@@ -61,8 +61,10 @@ export async function discoverInterpreters(options: DiscoveryOptions = {}): Prom
   let probesRun = 0;
   const described = await Promise.all(
     unique.map(async (candidate): Promise<Interpreter | undefined> => {
-      if (candidate.venvDir && options.trustedWorkspace === false && candidate.source === 'workspace') {
-        return describeUnprobed(candidate, candidate.venvDir);
+      if (options.trustedWorkspace === false && isInside(candidate.path, context.workspaceFolders)) {
+        if (candidate.venvDir) return describeUnprobed(candidate, candidate.venvDir);
+        problems.push({ path: candidate.path, message: `Interpreter ${candidate.path} is inside an untrusted workspace and was not run` });
+        return undefined;
       }
       const outcome = await limit(async () => {
         const key = await fileKey(candidate.path);
@@ -85,7 +87,7 @@ export async function discoverInterpreters(options: DiscoveryOptions = {}): Prom
       return toInterpreter(candidate, outcome.info, true);
     }),
   );
-  if (options.cacheFile && probesRun > 0) await saveProbeCache(options.cacheFile, cache as ProbeCache);
+  if (options.cacheFile && probesRun > 0) await saveProbeCache(options.cacheFile, cache);
   const interpreters = described.filter((i): i is Interpreter => i !== undefined).sort(compareInterpreters);
   return { interpreters, problems, probesRun };
 }
@@ -103,6 +105,13 @@ async function resolveCandidate(candidate: Candidate, problems: DiscoveryProblem
   if (await isScript(realPath)) return undefined;
   const venvDir = owningVenv(candidate.path);
   return { ...candidate, realPath, venvDir, identity: venvDir ? await realpath(venvDir) : realPath };
+}
+
+function isInside(file: string, folders: readonly string[]): boolean {
+  return folders.some((folder) => {
+    const relative = path.relative(folder, file);
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  });
 }
 
 /** Shims and wrappers start with `#!`; interpreters are binaries. */

@@ -33,6 +33,9 @@ export interface ProbeInfo {
   readonly hasEnsurepip: boolean;
 }
 
+/** What creating a venv needs to know about its base interpreter: a probe result plus the path to run. */
+export type BaseInterpreter = Pick<ProbeInfo, 'version' | 'hasVenvModule' | 'paths'> & { readonly path: string };
+
 /** A discovered interpreter, probed (or, in an untrusted workspace, described from pyvenv.cfg only). */
 export interface Interpreter extends ProbeInfo {
   /** Absolute path as found by the locator; run this one. */

@@ -109,7 +109,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       throw new ProcessError(`${what} did not finish within ${formatSeconds(options.timeoutMs ?? 0)}`, commandLine, undefined, stdout, stderr, true);
     }
     if (result.failed) {
-      const cause = result.exitCode !== undefined ? `exited with code ${result.exitCode}` : result.signal ? `was killed by ${result.signal}` : (result.originalMessage ?? 'could not start');
+      const cause = result.exitCode !== undefined ? `exited with code ${result.exitCode}` : result.signal ? `was killed by ${result.signal}` : startFailure(file, result.code);
       const detail = lastMeaningfulLine(stderr) ?? lastMeaningfulLine(stdout);
       throw new ProcessError(`${what} ${cause}${detail ? `: ${detail}` : ''}`, commandLine, result.exitCode, stdout, stderr, false);
     }
@@ -118,6 +118,13 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     if (timer) clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Why a program could not start, from the spawn error code (ENOENT, EACCES...). */
+function startFailure(file: string, code: string | undefined): string {
+  if (code === 'ENOENT') return `could not start: ${file} does not exist`;
+  if (code === 'EACCES') return `could not start: ${file} is not executable`;
+  return `could not start${code ? ` (${code})` : ''}`;
 }
 
 /** Signals a whole process group (children were started with `detached`, so pid = pgid). */

@@ -2,15 +2,12 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, UserError } from '../errors';
-import type { ProbeInfo } from '../discovery/types';
+import type { BaseInterpreter } from '../discovery/types';
 import { venvInterpreterPath } from '../discovery/locators';
 import { pipInstall, requirementArgs } from '../pip/install';
 import { run, type CommandLogger } from '../process/run';
 import { findSeedWheel, offlineWheelDirs } from '../seed/wheels';
 import { readPyvenvCfg } from './pyvenvCfg';
-
-/** The base interpreter a venv is created from: a discovered interpreter, or any probe result plus its path. */
-export type BaseInterpreter = Pick<ProbeInfo, 'version' | 'hasVenvModule' | 'paths'> & { readonly path: string };
 
 /** One step of creation, for progress reporting. */
 export type CreateStep = 'create' | 'seed' | 'install';

@@ -1,10 +1,10 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from './errors';
-import { discoverInterpreters, type DiscoveryOptions } from './discovery/discover';
-import { probeInterpreter } from './discovery/probe';
-import { parseSpec, pickInterpreter } from './discovery/spec';
-import type { BaseInterpreter } from './venv/create';
+import { UserError } from '../errors';
+import { discoverInterpreters, type DiscoveryOptions } from './discover';
+import { probeInterpreter } from './probe';
+import { parseSpec, pickInterpreter } from './spec';
+import type { BaseInterpreter } from './types';
 
 /**
  * The base interpreter for a spec (a path, or a version such as `3.12`); without a spec, the
