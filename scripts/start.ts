@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../src/core/process/run';
-import { buildWheels, DEMO_PACKAGES } from '../test/fixtures/wheels';
+import { buildDemoWheels } from './demoWheels';
 import { ensureCodeServer, harnessDir, startCodeServer } from '../test/harness/codeServer';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -16,7 +16,7 @@ const demo = path.resolve(process.env.DEMO_FOLDER ?? path.join(root, 'examples',
 async function main(): Promise<void> {
   await run([process.execPath, path.join(root, 'esbuild.mjs')], { cwd: root });
   const install = await ensureCodeServer();
-  buildWheels(path.join(demo, 'wheels'), DEMO_PACKAGES);
+  buildDemoWheels(demo);
 
   // One session (settings, state) per demo folder, kept between starts.
   const runDir = path.join(harnessDir(), 'sessions', createHash('sha256').update(demo).digest('hex').slice(0, 12));
