@@ -21,6 +21,7 @@ def main():
         "prefix": sys.prefix,
         "basePrefix": base_prefix,
         "paths": sysconfig.get_paths(),
+        "baseExecutable": getattr(sys, "_base_executable", None),
         "hasVenvModule": has_module("venv"),
         "hasEnsurepip": has_module("ensurepip"),
     }

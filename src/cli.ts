@@ -41,7 +41,7 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; run: Comma
       if (positionals.length) throw new UsageError('discover takes no positional arguments');
       const result = await discoverInterpreters(discoveryOptions(values, signal));
       if (values.json) return void printJson({ interpreters: result.interpreters, problems: result.problems });
-      for (const i of result.interpreters) print(`${i.version.padEnd(8)} ${i.implementation.padEnd(8)} ${i.source.padEnd(9)} ${i.path}`);
+      for (const i of result.interpreters) print(`${i.version.padEnd(8)} ${i.implementation.padEnd(8)} ${i.kind.padEnd(10)} ${i.path}${i.envName ? `  (${i.envName})` : ''}`);
       for (const p of result.problems) process.stderr.write(`warning: ${p.message}\n`);
     },
   },

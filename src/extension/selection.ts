@@ -10,23 +10,23 @@ export interface Selection {
   readonly version: string;
   /** The venv folder when the interpreter is a venv's. */
   readonly venv?: string;
-  readonly source: Interpreter['source'];
+  readonly kind: Interpreter['kind'];
 }
 
 /** The selection that choosing `interpreter` records. */
 export function selectionOf(interpreter: Interpreter): Selection {
-  return { path: interpreter.path, version: interpreter.version, venv: interpreter.isVenv ? interpreter.prefix : undefined, source: interpreter.source };
+  return { path: interpreter.path, version: interpreter.version, venv: interpreter.isVenv ? interpreter.prefix : undefined, kind: interpreter.kind };
 }
 
 /** Without a stored choice, a folder uses its own venv (the first one discovery found inside it). */
 export function defaultSelection(folder: string, interpreters: readonly Interpreter[]): Selection | undefined {
-  const own = interpreters.find((i) => i.isVenv && i.source === 'workspace' && !path.relative(folder, i.path).startsWith('..'));
+  const own = interpreters.find((i) => i.isVenv && i.inWorkspace && !path.relative(folder, i.path).startsWith('..'));
   return own && selectionOf(own);
 }
 
-/** Status bar text: `3.12.1 (.venv)` for a venv (its path relative to the folder), `3.12.1 (pyenv)` otherwise. */
+/** Status bar text: `3.12.1 (.venv)` for a venv (its path relative to the folder), `3.12.1 (pyenv)` (its kind) otherwise. */
 export function selectionLabel(selection: Selection, folder: string): string {
-  const where = selection.venv ? path.relative(folder, selection.venv) || path.basename(selection.venv) : selection.source;
+  const where = selection.venv ? path.relative(folder, selection.venv) || path.basename(selection.venv) : selection.kind;
   return `${selection.version} (${where})`;
 }
 

@@ -1,6 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProbeInfo } from './types';
 
@@ -46,8 +45,13 @@ export async function loadProbeCache(file: string | undefined): Promise<ProbeCac
   }
 }
 
-/** Writes the cache atomically (temporary file, then rename), creating its folder. */
-export async function saveProbeCache(file: string, cache: ProbeCache): Promise<void> {
+/**
+ * Adds `entries` to the cache file: re-reads it first, so entries another process (a second
+ * window, the CLI) wrote meanwhile are kept, then writes atomically (temporary file, then rename),
+ * so a reader never sees a half-written file.
+ */
+export async function saveProbeCache(file: string, entries: Readonly<Record<string, CachedProbe>>): Promise<void> {
+  const current = await loadProbeCache(file);
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, JSON.stringify(cache));
+  await writeFileAtomic(file, JSON.stringify({ version: CACHE_VERSION, entries: { ...current.entries, ...entries } } satisfies ProbeCache));
 }

@@ -1,34 +1,46 @@
 import { open, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pLimit from 'p-limit';
 import { describeError } from '../errors';
-import type { CommandLogger } from '../process/run';
+import { run, type CommandLogger } from '../process/run';
 import { owningVenv, readPyvenvCfg } from '../venv/pyvenvCfg';
 import { fileKey, isFresh, loadProbeCache, saveProbeCache, type CachedProbe } from './cache';
-import { LOCATORS, type Locator, type LocatorContext } from './locators';
+import { LOCATORS, venvKind, type Locator, type LocatorContext } from './locators';
 import { probeInterpreter } from './probe';
-import type { Candidate, DiscoveryProblem, DiscoveryResult, Interpreter, InterpreterSource, ProbeInfo } from './types';
+import { LOCATOR_ORDER, type Candidate, type DiscoveryProblem, type DiscoveryResult, type Interpreter, type ProbeInfo } from './types';
 
 /** Options for {@link discoverInterpreters}. Everything has a default taken from this process. */
 export interface DiscoveryOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly home?: string;
+  readonly platform?: NodeJS.Platform;
   readonly workspaceFolders?: readonly string[];
   /** In an untrusted workspace, interpreters inside workspace folders are listed but never run. Default true. */
   readonly trustedWorkspace?: boolean;
+  /** `venvPilot.discovery.workspaceSearchPaths`. */
+  readonly workspaceSearchPaths?: readonly string[];
+  /** `venvPilot.discovery.extraSearchPaths`. */
+  readonly extraSearchPaths?: readonly string[];
+  /** `venvPilot.discovery.excludePaths`: candidates at or below these paths (as found or real) are skipped. */
+  readonly excludePaths?: readonly string[];
   /** JSON cache file; omit to probe every candidate. */
   readonly cacheFile?: string;
-  /** Per-probe timeout in ms. Default 5000. */
+  /**
+   * Time limit in ms for probing, default 5000. Every probe of a run shares one deadline, so the
+   * whole discovery takes at most this long plus the filesystem scan, however many interpreters hang.
+   */
   readonly probeTimeoutMs?: number;
-  /** Probes running at once. Default 4. */
+  /** Probes using the CPU at once. Default 4. A probe still running after 500 ms stops counting, so hung interpreters cannot starve the rest. */
   readonly concurrency?: number;
   readonly locators?: readonly Locator[];
+  /** Called with each interpreter as soon as it is known (cache hits first), before the sorted result. */
+  readonly onInterpreter?: (interpreter: Interpreter) => void;
   readonly signal?: AbortSignal;
   readonly log?: CommandLogger;
 }
 
-const SOURCE_ORDER: readonly InterpreterSource[] = ['workspace', 'pyenv', 'path', 'system'];
+/** After this long a probe no longer holds a pool slot: it is probably hung, and others should not wait on it. */
+const SLOW_PROBE_MS = 500;
 
 /** A candidate after filesystem checks: what it is, and what makes it distinct from the others. */
 interface ResolvedCandidate extends Candidate {
@@ -36,75 +48,148 @@ interface ResolvedCandidate extends Candidate {
   /** The venv folder for a venv interpreter, else the real path: venvs share their base's binary. */
   readonly identity: string;
   readonly venvDir?: string;
+  readonly inWorkspace: boolean;
 }
 
 /**
  * Finds every Python interpreter on this machine and in the workspace folders, probing each
- * distinct one once (in parallel, each with a timeout) or answering from the cache.
- * A broken interpreter becomes an entry in `problems`; discovery itself only throws on abort.
+ * distinct environment once (in parallel, under one deadline) or answering from the cache.
+ * Environments found twice (a venv reached through PATH, `/usr/bin/python3` and
+ * `/usr/bin/python3.11`) are listed once, under the path of the highest-priority locator.
+ * Broken interpreters become `problems`; discovery itself only throws on abort.
  *
  * @throws {CancelledError} when `signal` aborts.
  */
 export async function discoverInterpreters(options: DiscoveryOptions = {}): Promise<DiscoveryResult> {
-  const context: LocatorContext = {
-    env: options.env ?? process.env,
-    home: options.home ?? os.homedir(),
-    workspaceFolders: (options.workspaceFolders ?? []).map((f) => path.resolve(f)),
-  };
+  const context = await locatorContext(options);
   const problems: DiscoveryProblem[] = [];
-  const candidates = (options.locators ?? LOCATORS).flatMap((locate) => locate(context));
-  const resolved = await Promise.all(candidates.map((c) => resolveCandidate(c, problems)));
-  const unique = dedupe(resolved.filter((c): c is ResolvedCandidate => c !== undefined));
+  const excluded = (p: string): boolean => (options.excludePaths ?? []).some((e) => isInside(p, [path.resolve(e)]) || p === path.resolve(e));
+  const candidates = (options.locators ?? LOCATORS).flatMap((locate) => locate(context)).filter((c) => !excluded(c.path));
+  const resolved = await Promise.all(candidates.map((c) => resolveCandidate(c, context.workspaceFolders, problems)));
+  const unique = dedupe(resolved.filter((c): c is ResolvedCandidate => c !== undefined && !excluded(c.realPath)));
 
   const cache = await loadProbeCache(options.cacheFile);
-  const limit = pLimit(options.concurrency ?? 4);
+  const probed: Record<string, CachedProbe> = {};
+  const probe = probePool(options);
   let probesRun = 0;
   const described = await Promise.all(
     unique.map(async (candidate): Promise<Interpreter | undefined> => {
-      if (options.trustedWorkspace === false && isInside(candidate.path, context.workspaceFolders)) {
-        if (candidate.venvDir) return describeUnprobed(candidate, candidate.venvDir);
-        problems.push({ path: candidate.path, message: `Interpreter ${candidate.path} is inside an untrusted workspace and was not run` });
-        return undefined;
-      }
-      const outcome = await limit(async () => {
-        const key = await fileKey(candidate.path);
-        const cached = cache.entries[candidate.path];
-        if (cached && isFresh(cached, key)) return cached;
-        probesRun++;
-        const fresh: CachedProbe = await probeInterpreter(candidate.path, { timeoutMs: options.probeTimeoutMs ?? 5000, signal: options.signal, log: options.log })
-          .then((info) => ({ ...key, info }))
-          .catch((error: unknown) => {
+      let interpreter: Interpreter | undefined;
+      if (options.trustedWorkspace === false && candidate.inWorkspace) {
+        if (candidate.venvDir) interpreter = describeUnprobed(candidate, candidate.venvDir);
+        else problems.push({ path: candidate.path, message: `Interpreter ${candidate.path} is inside an untrusted workspace and was not run` });
+      } else {
+        const key = await fileKey(candidate.path).catch(() => undefined);
+        const cached = key && cache.entries[candidate.path];
+        let outcome: CachedProbe | undefined = cached && isFresh(cached, key) ? cached : undefined;
+        if (!outcome && key) {
+          probesRun++;
+          outcome = await probe(candidate.path).then((info) => ({ ...key, info }), (error: unknown) => {
             if (options.signal?.aborted) throw error;
             return { ...key, error: describeError(error) };
           });
-        cache.entries[candidate.path] = fresh;
-        return fresh;
-      });
-      if ('error' in outcome) {
-        problems.push({ path: candidate.path, message: outcome.error });
-        return undefined;
+          probed[candidate.path] = outcome;
+        }
+        if (!outcome) problems.push({ path: candidate.path, message: `Interpreter ${candidate.path} cannot be read` });
+        else if ('error' in outcome) problems.push({ path: candidate.path, message: outcome.error });
+        else interpreter = toInterpreter(candidate, outcome.info, true);
       }
-      return toInterpreter(candidate, outcome.info, true);
+      if (interpreter) options.onInterpreter?.(interpreter);
+      return interpreter;
     }),
   );
-  if (options.cacheFile && probesRun > 0) await saveProbeCache(options.cacheFile, cache);
+  if (options.cacheFile && probesRun > 0) await saveProbeCache(options.cacheFile, probed);
   const interpreters = described.filter((i): i is Interpreter => i !== undefined).sort(compareInterpreters);
   return { interpreters, problems, probesRun };
 }
 
-async function resolveCandidate(candidate: Candidate, problems: DiscoveryProblem[]): Promise<ResolvedCandidate | undefined> {
+/** The locator context, with the Windows registry and py launcher read first on Windows. */
+async function locatorContext(options: DiscoveryOptions): Promise<LocatorContext> {
+  const platform = options.platform ?? process.platform;
+  const windowsOutput = async (argv: string[]): Promise<string> =>
+    platform === 'win32' && process.platform === 'win32'
+      ? run(argv, { timeoutMs: options.probeTimeoutMs ?? 5000, log: options.log, signal: options.signal }).then((r) => r.stdout, () => '')
+      : '';
+  const [hkcu, hklm, py] = await Promise.all([
+    windowsOutput(['reg', 'query', 'HKCU\\Software\\Python', '/s']),
+    windowsOutput(['reg', 'query', 'HKLM\\Software\\Python', '/s']),
+    windowsOutput(['py', '--list-paths']),
+  ]);
+  return {
+    env: options.env ?? process.env,
+    home: options.home ?? os.homedir(),
+    platform,
+    workspaceFolders: (options.workspaceFolders ?? []).map((f) => path.resolve(f)),
+    workspaceSearchPaths: options.workspaceSearchPaths,
+    extraSearchPaths: options.extraSearchPaths,
+    registryOutput: `${hkcu}\n${hklm}`,
+    pyLauncherOutput: py,
+  };
+}
+
+/**
+ * Probes under one shared deadline, at most `concurrency` at a time; a probe running longer than
+ * {@link SLOW_PROBE_MS} releases its slot but runs on until the deadline.
+ */
+function probePool(options: DiscoveryOptions): (exe: string) => Promise<ProbeInfo> {
+  const limitMs = options.probeTimeoutMs ?? 5000;
+  const deadline = Date.now() + limitMs;
+  let free = options.concurrency ?? 4;
+  const waiting: (() => void)[] = [];
+  const release = (): void => {
+    free++;
+    waiting.shift()?.();
+  };
+  return async (exe) => {
+    if (free <= 0) await new Promise<void>((resolve) => waiting.push(resolve));
+    free--;
+    let released = false;
+    const releaseOnce = (): void => {
+      if (!released) {
+        released = true;
+        release();
+      }
+    };
+    const slow = setTimeout(releaseOnce, SLOW_PROBE_MS);
+    try {
+      const remaining = deadline - Date.now();
+      return await probeInterpreter(exe, { timeoutMs: Math.max(remaining, 1), signal: options.signal, log: options.log, limitLabel: limitMs });
+    } finally {
+      clearTimeout(slow);
+      releaseOnce();
+    }
+  };
+}
+
+async function resolveCandidate(candidate: Candidate, workspaceFolders: readonly string[], problems: DiscoveryProblem[]): Promise<ResolvedCandidate | undefined> {
   let realPath: string;
   try {
     realPath = await realpath(candidate.path);
   } catch {
-    if (candidate.source === 'workspace') {
-      problems.push({ path: candidate.path, message: `Environment ${path.dirname(path.dirname(candidate.path))} is broken: its interpreter link ${candidate.path} points to a file that no longer exists. Recreate it.` });
-    }
+    const venv = owningVenv(candidate.path);
+    problems.push({ path: candidate.path, message: venv ? `Environment ${venv} is broken: its interpreter link ${candidate.path} points to a file that no longer exists. Recreate it.` : `Interpreter ${candidate.path} is a broken link` });
     return undefined;
   }
-  if (await isScript(realPath)) return undefined;
+  if (await isShim(candidate.path, realPath)) return undefined;
   const venvDir = owningVenv(candidate.path);
-  return { ...candidate, realPath, venvDir, identity: venvDir ? await realpath(venvDir) : realPath };
+  return { ...candidate, realPath, venvDir, identity: venvDir ? await realpath(venvDir) : realPath, inWorkspace: isInside(candidate.path, workspaceFolders) };
+}
+
+/** pyenv and asdf shims are scripts that call their manager; mise shims are links to the `mise` binary. Never run them. */
+async function isShim(file: string, realPath: string): Promise<boolean> {
+  if (/^(mise|rtx)$/.test(path.basename(realPath))) return true;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(512), 0, 512, 0);
+      const head = buffer.toString('latin1', 0, bytesRead);
+      return head.startsWith('#!') && /\b(pyenv|asdf|mise)\b.*\bexec\b|\bexec\b.*\b(pyenv|asdf|mise)\b/.test(head);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
 }
 
 function isInside(file: string, folders: readonly string[]): boolean {
@@ -114,21 +199,6 @@ function isInside(file: string, folders: readonly string[]): boolean {
   });
 }
 
-/** Shims and wrappers start with `#!`; interpreters are binaries. */
-async function isScript(file: string): Promise<boolean> {
-  try {
-    const handle = await open(file, 'r');
-    try {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-      return bytesRead === 2 && buffer.toString('latin1') === '#!';
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return true;
-  }
-}
-
 function dedupe(candidates: readonly ResolvedCandidate[]): ResolvedCandidate[] {
   const seen = new Map<string, ResolvedCandidate>();
   for (const c of candidates) if (!seen.has(c.identity)) seen.set(c.identity, c);
@@ -136,7 +206,24 @@ function dedupe(candidates: readonly ResolvedCandidate[]): ResolvedCandidate[] {
 }
 
 function toInterpreter(candidate: ResolvedCandidate, info: ProbeInfo, probed: boolean): Interpreter {
-  return { ...info, path: candidate.path, realPath: candidate.realPath, source: candidate.source, isVenv: info.prefix !== info.basePrefix, probed };
+  const isVenv = info.prefix !== info.basePrefix;
+  // A venv reached through PATH or a settings folder is still a venv.
+  const kind = isVenv && candidate.kind === 'system' ? (venvKind(info.prefix) ?? 'venv') : candidate.kind;
+  const cfgHome = candidate.venvDir ? readPyvenvCfg(candidate.venvDir)?.home : undefined;
+  const base = isVenv ? (info.baseExecutable && info.baseExecutable !== info.executable ? info.baseExecutable : cfgHome && path.join(cfgHome, `python${info.versionInfo[0]}.${info.versionInfo[1]}`)) : undefined;
+  return {
+    ...info,
+    path: candidate.path,
+    realPath: candidate.realPath,
+    kind,
+    locator: candidate.locator,
+    envName: candidate.envName ?? (isVenv ? path.basename(info.prefix) : undefined),
+    selectedBy: candidate.selectedBy,
+    inWorkspace: candidate.inWorkspace,
+    isVenv,
+    probed,
+    ...(base ? { base } : {}),
+  };
 }
 
 /** What pyvenv.cfg alone says about a venv we may not execute. */
@@ -161,11 +248,14 @@ function describeUnprobed(candidate: ResolvedCandidate, venvDir: string): Interp
   return toInterpreter(candidate, info, false);
 }
 
-/** Newest version first; then workspace, pyenv, PATH, system; then by path. */
+/**
+ * Listing order: newest version first (major, minor, micro); then by locator priority
+ * ({@link LOCATOR_ORDER}: workspace first, system last); then 64-bit before 32-bit; then by path.
+ */
 export function compareInterpreters(a: Interpreter, b: Interpreter): number {
   for (let i = 0; i < 3; i++) {
     const d = Number(b.versionInfo[i]) - Number(a.versionInfo[i]);
     if (d !== 0) return d;
   }
-  return SOURCE_ORDER.indexOf(a.source) - SOURCE_ORDER.indexOf(b.source) || a.path.localeCompare(b.path);
+  return LOCATOR_ORDER.indexOf(a.locator) - LOCATOR_ORDER.indexOf(b.locator) || b.bits - a.bits || a.path.localeCompare(b.path);
 }

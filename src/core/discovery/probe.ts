@@ -1,5 +1,5 @@
 import { pythonScriptPath } from '../pythonScripts';
-import { run, type CommandLogger } from '../process/run';
+import { ProcessError, run, type CommandLogger } from '../process/run';
 import { UserError } from '../errors';
 import type { ProbeInfo } from './types';
 
@@ -9,13 +9,16 @@ export interface ProbeOptions {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
   readonly log?: CommandLogger;
+  /** The limit to name in the "not responding" message, ms, when `timeoutMs` is what remains of a shared deadline. */
+  readonly limitLabel?: number;
 }
 
 /**
  * Runs `exe -E -s python/probe.py` once and parses its JSON. `-E -s` keep PYTHONPATH and the
  * user site from changing the answer.
  *
- * @throws {ProcessError} when the interpreter fails or exceeds `timeoutMs`.
+ * @throws {ProcessError} when the interpreter cannot start or exits non-zero (the message has its last output line).
+ * @throws {UserError} when it exceeds `timeoutMs` (it is killed).
  * @throws {UserError} when it prints something other than the probe's JSON.
  */
 export async function probeInterpreter(exe: string, options: ProbeOptions): Promise<ProbeInfo> {
@@ -25,6 +28,12 @@ export async function probeInterpreter(exe: string, options: ProbeOptions): Prom
     log: options.log,
     env: { PYTHONHOME: undefined, PYTHONIOENCODING: 'utf-8' },
     what: `Interpreter ${exe}`,
+  }).catch((error: unknown) => {
+    if (error instanceof ProcessError && error.timedOut) {
+      const seconds = Math.round((options.limitLabel ?? options.timeoutMs) / 100) / 10;
+      throw new UserError(`Interpreter ${exe} is not responding: no answer within ${seconds} s, so it was stopped`);
+    }
+    throw error;
   });
   try {
     const info = JSON.parse(stdout) as ProbeInfo;

@@ -3,12 +3,12 @@ import path from 'node:path';
 import { UserError } from '../errors';
 import { discoverInterpreters, type DiscoveryOptions } from './discover';
 import { probeInterpreter } from './probe';
-import { parseSpec, pickInterpreter } from './spec';
+import { describeSpec, nearestVersions, parseSpec, pickInterpreter } from './spec';
 import type { BaseInterpreter } from './types';
 
 /**
- * The base interpreter for a spec (a path, or a version such as `3.12`); without a spec, the
- * newest Python 3 found. A path is probed directly; a version goes through discovery.
+ * The base interpreter for a spec (see {@link parseSpec}); without a spec, the newest Python 3
+ * found. A path is probed directly; anything else goes through discovery and {@link pickInterpreter}.
  *
  * @throws {UserError} when nothing matches or the path is not a working interpreter.
  */
@@ -22,10 +22,10 @@ export async function resolveInterpreter(spec: string | undefined, discovery: Di
     return { path: exe, ...(await probeInterpreter(exe, { timeoutMs: discovery.probeTimeoutMs ?? 5000, signal: discovery.signal, log: discovery.log })) };
   }
   const { interpreters } = await discoverInterpreters(discovery);
-  const found = pickInterpreter(interpreters, parsed.parts);
+  const found = pickInterpreter(interpreters, parsed);
   if (!found) {
-    const have = [...new Set(interpreters.filter((i) => !i.isVenv).map((i) => i.version))].join(', ') || 'none';
-    throw new UserError(`No Python ${parsed.parts.join('.')} interpreter found (found: ${have})`);
+    const nearest = nearestVersions(interpreters, parsed);
+    throw new UserError(`No interpreter matches ${describeSpec(parsed)}; ${nearest.length ? `nearest found: ${nearest.join(', ')}` : 'no interpreters were found'}`);
   }
   return found;
 }

@@ -1,11 +1,38 @@
-/** Where a candidate interpreter was found. Order here is the tie-break order in listings. */
-export type InterpreterSource = 'workspace' | 'pyenv' | 'path' | 'system';
+/** What kind of installation or environment an interpreter belongs to. */
+export type InterpreterKind =
+  | 'system'
+  | 'pyenv'
+  | 'asdf'
+  | 'mise'
+  | 'uv'
+  | 'conda'
+  | 'venv'
+  | 'virtualenv'
+  | 'pipenv'
+  | 'poetry'
+  | 'hatch'
+  | 'registry'
+  | 'store';
+
+/**
+ * Which locator found an interpreter. The order of {@link LOCATOR_ORDER} is the priority when two
+ * locators find the same environment (the first one's path is shown) and the tie-break in listings.
+ */
+export type LocatorName = 'workspace' | 'settings' | 'pyenv' | 'asdf' | 'mise' | 'uv' | 'conda' | 'env-managers' | 'windows' | 'path' | 'system';
+
+/** Locator priority, most meaningful first. */
+export const LOCATOR_ORDER: readonly LocatorName[] = ['workspace', 'settings', 'pyenv', 'asdf', 'mise', 'uv', 'conda', 'env-managers', 'windows', 'path', 'system'];
 
 /** An executable that a locator believes to be a Python interpreter; not yet run. */
 export interface Candidate {
   /** Absolute path as found (may be a symlink, e.g. `.venv/bin/python`). */
   readonly path: string;
-  readonly source: InterpreterSource;
+  readonly kind: InterpreterKind;
+  readonly locator: LocatorName;
+  /** Environment name: a venv's folder name, a conda env, a pyenv version. */
+  readonly envName?: string;
+  /** The `.python-version` file that selects this interpreter, if any. */
+  readonly selectedBy?: string;
 }
 
 /** What `python/probe.py` reports about an interpreter. */
@@ -28,6 +55,8 @@ export interface ProbeInfo {
   readonly basePrefix: string;
   /** `sysconfig.get_paths()`: stdlib, purelib, platlib, scripts, include, data... */
   readonly paths: Readonly<Record<string, string>>;
+  /** The interpreter a venv was made from (`sys._base_executable`, 3.11+); `null` when the probe cannot tell. */
+  readonly baseExecutable?: string | null;
   /** Whether `venv` can be imported (absent on 2.7). */
   readonly hasVenvModule: boolean;
   readonly hasEnsurepip: boolean;
@@ -42,11 +71,19 @@ export interface Interpreter extends ProbeInfo {
   readonly path: string;
   /** `fs.realpath` of `path`. */
   readonly realPath: string;
-  readonly source: InterpreterSource;
+  readonly kind: InterpreterKind;
+  readonly locator: LocatorName;
+  readonly envName?: string;
+  /** The `.python-version` file that selects this interpreter, if any. */
+  readonly selectedBy?: string;
+  /** True when the executable lies inside one of the workspace folders. */
+  readonly inWorkspace: boolean;
   /** True for a PEP 405 virtual environment (`prefix !== basePrefix`). */
   readonly isVenv: boolean;
   /** False when the interpreter lives in an untrusted workspace and was therefore never executed. */
   readonly probed: boolean;
+  /** For a venv: the base interpreter it was created from, when known (probe or pyvenv.cfg `home`). */
+  readonly base?: string;
 }
 
 /** An interpreter that could not be used; discovery reports it and carries on. */

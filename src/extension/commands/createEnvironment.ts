@@ -62,7 +62,7 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
 }
 
 async function adopt(services: Services, folder: vscode.WorkspaceFolder, python: string, base: Interpreter, venv: string, requirements: readonly string[]): Promise<void> {
-  await services.selections.set(folder, { ...selectionOf(base), path: python, venv, source: 'workspace' });
+  await services.selections.set(folder, { ...selectionOf(base), path: python, venv, kind: 'venv' });
   await setTrackedRequirements(services.context.workspaceState, folder, requirements);
   void services.interpreters.refresh();
 }
@@ -91,7 +91,7 @@ async function pickBaseInterpreter(services: Services): Promise<Interpreter | un
   const picked = await services.quickInputs.pickOne({
     title: 'Create Environment: interpreter',
     placeholder: 'Python to base the environment on (newest first)',
-    items: bases.map((interpreter) => ({ label: `Python ${interpreter.version}`, description: `${interpreter.implementation} · ${interpreter.source}`, detail: interpreter.path, interpreter })),
+    items: bases.map((interpreter) => ({ label: `Python ${interpreter.version}`, description: `${interpreter.implementation} · ${interpreter.kind}`, detail: interpreter.path, interpreter })),
   });
   return picked?.interpreter;
 }

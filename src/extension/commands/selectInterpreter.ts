@@ -23,7 +23,7 @@ export function registerSelectInterpreter(services: Services): vscode.Disposable
       { label: 'Interpreters', kind: vscode.QuickPickItemKind.Separator },
       ...interpreters.map((interpreter) => ({
         label: `${interpreter.path === current ? '$(check) ' : ''}Python ${interpreter.version}`,
-        description: [interpreter.isVenv ? 'venv' : interpreter.implementation, interpreter.source, interpreter.probed ? '' : 'not run: untrusted workspace'].filter(Boolean).join(' · '),
+        description: [interpreter.implementation, interpreter.kind, interpreter.envName, interpreter.probed ? '' : 'not run: untrusted workspace'].filter(Boolean).join(' · '),
         detail: interpreter.path,
         interpreter,
       })),

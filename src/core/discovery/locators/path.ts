@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { dataHome, interpretersIn, listDir, type Locator, type LocatorContext } from './context';
+
+/** Folders of shims (scripts or links that re-dispatch to a version manager), never interpreters. */
+export function shimDirectories(context: LocatorContext): Set<string> {
+  return new Set([
+    path.join(context.env.PYENV_ROOT || path.join(context.home, '.pyenv'), 'shims'),
+    path.join(context.env.ASDF_DATA_DIR || path.join(context.home, '.asdf'), 'shims'),
+    path.join(context.env.MISE_DATA_DIR || path.join(dataHome(context), 'mise'), 'shims'),
+  ]);
+}
+
+/** Every folder on PATH, in order, skipping version-manager shim folders (their versions are found directly). */
+export const pathLocator: Locator = (context) => {
+  const shims = shimDirectories(context);
+  const delimiter = context.platform === 'win32' ? ';' : ':';
+  const dirs = (context.env.PATH ?? context.env.Path ?? '').split(delimiter).filter((d) => d && !shims.has(path.normalize(d)));
+  return [...new Set(dirs)].flatMap((dir) => interpretersIn(dir, { kind: 'system', locator: 'path' }, context.platform));
+};
+
+/** The distributions' and Homebrew's folders, whether or not they are on PATH, plus the Homebrew Cellar's Pythons. */
+export const systemLocator: Locator = (context) => {
+  if (context.platform === 'win32') return [];
+  const cellarBins = ['/opt/homebrew/Cellar', '/usr/local/Cellar'].flatMap((cellar) =>
+    listDir(cellar)
+      .filter((formula) => /^python(@\d+(\.\d+)?)?$/.test(formula))
+      .flatMap((formula) => listDir(path.join(cellar, formula)).map((version) => path.join(cellar, formula, version, 'bin'))),
+  );
+  return ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin', ...cellarBins].flatMap((dir) => interpretersIn(dir, { kind: 'system', locator: 'system' }, context.platform));
+};

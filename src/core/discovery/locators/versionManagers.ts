@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Candidate } from '../types';
+import { childEnvironments, dataHome, envInterpreter, listDir, venvKind, type Locator, type LocatorContext } from './context';
+
+/** The version names a `.python-version` file lists (pyenv allows several, one per line or space-separated). */
+export function parsePythonVersionFile(text: string): string[] {
+  return text
+    .split(/\s+/)
+    .map((v) => v.trim())
+    .filter((v) => v && !v.startsWith('#'));
+}
+
+/** `.python-version` files of the workspace folders, with the versions each selects. */
+function pythonVersionFiles(context: LocatorContext): { file: string; versions: string[] }[] {
+  return context.workspaceFolders.flatMap((folder) => {
+    const file = path.join(folder, '.python-version');
+    try {
+      return [{ file, versions: parsePythonVersionFile(readFileSync(file, 'utf8')) }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * pyenv: `$PYENV_ROOT/versions/*` (default `~/.pyenv`). pyenv-virtualenv environments
+ * (`versions/NAME` linking to `versions/BASE/envs/NAME`, or the `envs` folders themselves) are
+ * venvs of their base version. A version selected by a workspace `.python-version` is marked.
+ */
+export const pyenvLocator: Locator = (context) => {
+  const versions = path.join(context.env.PYENV_ROOT || path.join(context.home, '.pyenv'), 'versions');
+  const selections = pythonVersionFiles(context);
+  const selectedBy = (name: string): string | undefined => selections.find((s) => s.versions.includes(name))?.file;
+  return listDir(versions).flatMap((name): Candidate[] => {
+    const dir = path.join(versions, name);
+    const exe = envInterpreter(dir, context.platform);
+    const own: Candidate[] = exe ? [{ path: exe, kind: venvKind(dir) ?? 'pyenv', locator: 'pyenv', envName: name, selectedBy: selectedBy(name) }] : [];
+    const envs = listDir(path.join(dir, 'envs')).flatMap((env): Candidate[] => {
+      const envDir = path.join(dir, 'envs', env);
+      const envExe = envInterpreter(envDir, context.platform);
+      return envExe ? [{ path: envExe, kind: venvKind(envDir) ?? 'venv', locator: 'pyenv', envName: env, selectedBy: selectedBy(env) }] : [];
+    });
+    return [...own, ...envs];
+  });
+};
+
+/** asdf: `$ASDF_DATA_DIR/installs/python/*` (default `~/.asdf`). */
+export const asdfLocator: Locator = (context) =>
+  childEnvironments(path.join(context.env.ASDF_DATA_DIR || path.join(context.home, '.asdf'), 'installs', 'python'), 'asdf', 'asdf', context.platform);
+
+/** mise: `$MISE_DATA_DIR/installs/python/*` (default `$XDG_DATA_HOME/mise`, `~/.local/share/mise`). */
+export const miseLocator: Locator = (context) =>
+  childEnvironments(path.join(context.env.MISE_DATA_DIR || path.join(dataHome(context), 'mise'), 'installs', 'python'), 'mise', 'mise', context.platform);
+
+/** uv-managed Pythons: `$UV_PYTHON_INSTALL_DIR/*` (default `$XDG_DATA_HOME/uv/python`). */
+export const uvLocator: Locator = (context) =>
+  childEnvironments(context.env.UV_PYTHON_INSTALL_DIR || path.join(dataHome(context), 'uv', 'python'), 'uv', 'uv', context.platform);
