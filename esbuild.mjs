@@ -23,7 +23,7 @@ const builds = [
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' },
   {
     ...common,
-    entryPoints: readdirSync('test/integration').filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => `test/integration/${f}`),
+    entryPoints: readdirSync('test/integration').filter((f) => f === 'index.ts' || f.endsWith('.test.ts') || f.endsWith('.untrusted.ts')).map((f) => `test/integration/${f}`),
     outdir: 'out/test/integration',
     external: ['vscode', 'mocha'],
   },

@@ -46,11 +46,20 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void interpreters.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('venvPilot.discovery') && void interpreters.refresh()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void interpreters.refresh()),
   );
   // Discovery runs in the background: activation never waits for an interpreter.
   void interpreters.refresh();
-  return { quickInputs, statusBarItem: statusBar.item, interpreters, selections, requirementsWatcher, failures };
+  return {
+    quickInputs,
+    statusBarItem: statusBar.item,
+    interpreters,
+    selections,
+    requirementsWatcher,
+    failures,
+    terminalEnvironment: (workspaceFolder) => context.environmentVariableCollection.getScoped({ workspaceFolder }),
+  };
 }
 
 export function deactivate(): void {

@@ -38,15 +38,34 @@ export class QuickInputs {
       qp.ignoreFocusOut = true;
       qp.matchOnDescription = true;
       qp.matchOnDetail = true;
-      qp.items = options.items;
-      if (many) qp.selectedItems = options.items.filter((i) => i.picked);
       const disposables: vscode.Disposable[] = [];
+      let base: readonly T[] = [];
+      let typed: T | undefined;
+      const render = (): void => {
+        qp.items = typed ? [typed, ...base] : base;
+      };
+      if (isLive(options.items)) {
+        const live = options.items;
+        const refresh = (): void => {
+          base = live.current();
+          qp.busy = live.busy();
+          render();
+        };
+        refresh();
+        disposables.push(live.onDidChange(refresh));
+      } else {
+        base = options.items;
+        render();
+      }
+      if (many) qp.selectedItems = base.filter((i) => i.picked);
       if (options.custom) {
         const custom = options.custom;
-        disposables.push(qp.onDidChangeValue((value) => {
-          const extra = value.trim() ? custom(value.trim()) : undefined;
-          qp.items = extra ? [extra, ...options.items] : options.items;
-        }));
+        disposables.push(
+          qp.onDidChangeValue((value) => {
+            typed = value.trim() ? custom(value.trim()) : undefined;
+            render();
+          }),
+        );
       }
       let result: readonly T[] | undefined;
       disposables.push(
@@ -69,13 +88,24 @@ export class QuickInputs {
   }
 }
 
+/** Items that keep arriving (discovery streams interpreters): the picker shows each update, busy until done. */
+export interface LiveItems<T> {
+  current(): readonly T[];
+  busy(): boolean;
+  readonly onDidChange: vscode.Event<void>;
+}
+
+function isLive<T>(items: readonly T[] | LiveItems<T>): items is LiveItems<T> {
+  return !Array.isArray(items);
+}
+
 /** What a QuickPick step shows. */
 export interface PickOptions<T extends vscode.QuickPickItem> {
   readonly title: string;
   readonly placeholder?: string;
   readonly step?: number;
   readonly totalSteps?: number;
-  readonly items: readonly T[];
+  readonly items: readonly T[] | LiveItems<T>;
   /** Turns typed text into an item offered above the others (e.g. a custom folder name). */
   readonly custom?: (value: string) => T | undefined;
 }

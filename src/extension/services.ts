@@ -26,6 +26,8 @@ export interface VenvPilotApi {
   readonly selections: SelectionStore;
   readonly requirementsWatcher: RequirementsWatcher;
   readonly failures: FailureReporter;
+  /** The variables new terminals of `folder` get (the folder-scoped EnvironmentVariableCollection). */
+  terminalEnvironment(folder: vscode.WorkspaceFolder): vscode.EnvironmentVariableCollection;
 }
 
 /** Logs a command line core is about to run. */

@@ -2,8 +2,14 @@ import * as vscode from 'vscode';
 
 /** The `venvPilot.*` settings (declared in package.json, described in package.nls.json). */
 export interface Settings {
-  /** Per-interpreter probe timeout, ms. */
+  /** `discovery.probeTimeoutMs`: the time limit for probing interpreters, ms. */
   readonly probeTimeoutMs: number;
+  /** `discovery.workspaceSearchPaths`: more folders, relative to each workspace folder, to look for venvs in. */
+  readonly workspaceSearchPaths: readonly string[];
+  /** `discovery.extraSearchPaths`: interpreters, bin folders, environments, or folders of environments. */
+  readonly extraSearchPaths: readonly string[];
+  /** `discovery.excludePaths`: interpreters at or below these paths are not listed. */
+  readonly excludePaths: readonly string[];
   readonly watchRequirements: boolean;
   readonly activateInTerminals: boolean;
 }
@@ -12,7 +18,10 @@ export interface Settings {
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const config = vscode.workspace.getConfiguration('venvPilot', scope);
   return {
-    probeTimeoutMs: config.get('probeTimeoutMs', 5000),
+    probeTimeoutMs: config.get('discovery.probeTimeoutMs', 5000),
+    workspaceSearchPaths: config.get<string[]>('discovery.workspaceSearchPaths', []),
+    extraSearchPaths: config.get<string[]>('discovery.extraSearchPaths', []),
+    excludePaths: config.get<string[]>('discovery.excludePaths', []),
     watchRequirements: config.get('watchRequirements', true),
     activateInTerminals: config.get('activateInTerminals', true),
   };

@@ -31,15 +31,20 @@ export function applyTerminalEnvironment(context: vscode.ExtensionContext, folde
   collection.description = new vscode.MarkdownString(`Activates the Python environment \`${activated.prompt}\` (${activated.venv})`);
 }
 
-/** Keeps every folder's terminal environment in step with its selection and the `activateInTerminals` setting. */
+/**
+ * Keeps every folder's terminal environment in step with its selection and the
+ * `activateInTerminals` setting. An untrusted workspace gets none: putting its `bin` first on PATH
+ * would run the workspace's programs in place of the system's.
+ */
 export function registerTerminalEnvironment(services: Services): vscode.Disposable {
   const update = (folder: vscode.WorkspaceFolder): void =>
-    applyTerminalEnvironment(services.context, folder, services.selections.get(folder), readSettings(folder).activateInTerminals);
+    applyTerminalEnvironment(services.context, folder, services.selections.get(folder), readSettings(folder).activateInTerminals && vscode.workspace.isTrusted);
   const updateAll = (): void => localFolders().forEach(update);
   updateAll();
   return vscode.Disposable.from(
     services.selections.onDidChange(update),
     vscode.workspace.onDidChangeWorkspaceFolders(updateAll),
+    vscode.workspace.onDidGrantWorkspaceTrust(updateAll),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('venvPilot.activateInTerminals') && updateAll()),
   );
 }

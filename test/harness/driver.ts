@@ -4,7 +4,8 @@
  * The process exit code is the test exit code (0 pass, 1 fail, 124 timeout).
  *
  * Usage: node --import tsx driver.ts --ext DIR --tests FILE [--folder DIR]
- * Env: VENV_PILOT_TEST_RESULTS (results JSON the suite writes), HARNESS_TIMEOUT_MS, HARNESS_VERBOSE.
+ * Env: VENV_PILOT_TEST_RESULTS (results JSON the suite writes), HARNESS_TIMEOUT_MS, HARNESS_VERBOSE,
+ * HARNESS_UNTRUSTED=1 (open the folder in restricted mode).
  */
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ const tests = path.resolve(values.tests);
 const folder = values.folder ? path.resolve(values.folder) : undefined;
 const timeoutMs = Number(process.env.HARNESS_TIMEOUT_MS || 300_000);
 const verbose = !!process.env.HARNESS_VERBOSE;
+const untrusted = process.env.HARNESS_UNTRUSTED === '1';
 const t0 = Date.now();
 const log = (...a: unknown[]): void => console.log(`[harness +${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 
@@ -36,11 +38,13 @@ async function main(runDir: string): Promise<number> {
     server = await startCodeServer(install, {
       runDir,
       home: path.join(runDir, 'home'),
-      args: ['--disable-workspace-trust', '--vscode-option', 'enable-smoke-test-driver'],
+      // HARNESS_UNTRUSTED=1: workspace trust is on and the folder is not trusted (restricted mode), without the startup prompt.
+      args: [...(untrusted ? [] : ['--disable-workspace-trust']), '--vscode-option', 'enable-smoke-test-driver'],
       env: { VENV_PILOT_TEST_RESULTS: resultFile },
       settings: {
         'workbench.startupEditor': 'none',
-        'security.workspace.trust.enabled': false,
+        'security.workspace.trust.enabled': untrusted,
+        'security.workspace.trust.startupPrompt': 'never',
         'telemetry.telemetryLevel': 'off',
         'extensions.autoUpdate': false,
         'extensions.autoCheckUpdates': false,

@@ -1,22 +1,29 @@
 /**
- * `npm run test:integration`: builds a throwaway workspace with fixture wheels, then runs the
+ * `npm run test:integration`: builds throwaway workspaces with fixture wheels, then runs the
  * mocha suites in out/test/integration inside code-server through @vscode/test-electron's
- * standard runTests, with the harness shim standing in for the VS Code executable.
+ * standard runTests, with the harness shim standing in for the VS Code executable. Two runs:
+ * a trusted workspace (`*.test.js`) and an untrusted one in restricted mode (`*.untrusted.js`).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
+import { buildHangingBinary } from '../fixtures/machine';
+import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 import { ensureCodeServer } from './codeServer';
-import { useHermeticPip } from '../fixtures/pipEnv';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
-/** A workspace whose requirements point pip at local fixture wheels only. */
-function makeWorkspace(): string {
+function newWorkspace(): string {
   const workspace = path.join(mkdtempSync(path.join(os.tmpdir(), 'venv-pilot-it-')), 'project');
   mkdirSync(workspace, { recursive: true });
+  return workspace;
+}
+
+/** A trusted workspace whose requirements point pip at local fixture wheels only. */
+function trustedWorkspace(): string {
+  const workspace = newWorkspace();
   // wrasse is in no requirements file yet: the watcher test adds it.
   buildWheels(path.join(workspace, 'wheels'), [...DEMO_PACKAGES, { name: 'wrasse', version: '0.2.0' }]);
   writeFileSync(path.join(workspace, 'requirements.txt'), '--no-index\n--find-links wheels\npilotfish==1.0.0\n');
@@ -25,19 +32,35 @@ function makeWorkspace(): string {
   return workspace;
 }
 
-async function main(): Promise<void> {
-  await ensureCodeServer();
-  const workspace = makeWorkspace();
+/** An untrusted workspace whose `.venv/bin/python` is a canary that leaves `python.ran` behind if anything runs it. */
+async function untrustedWorkspace(): Promise<string> {
+  const workspace = newWorkspace();
+  mkdirSync(path.join(workspace, '.venv'));
+  writeFileSync(path.join(workspace, '.venv', 'pyvenv.cfg'), 'home = /usr/bin\nversion = 3.11.2\n');
+  if (!(await buildHangingBinary(path.join(workspace, '.venv', 'bin'), 'python'))) throw new Error('the untrusted-workspace run needs a C compiler (cc): install gcc');
+  writeFileSync(path.join(workspace, 'requirements.txt'), 'pilotfish\n');
+  return workspace;
+}
+
+async function runSuite(name: 'trusted' | 'untrusted', workspace: string): Promise<void> {
+  process.env.VENV_PILOT_SUITE = name;
+  process.env.HARNESS_UNTRUSTED = name === 'untrusted' ? '1' : '0';
   const started = Date.now();
-  // code-server, and through it the extension host and pip, inherit this environment.
-  useHermeticPip();
   await runTests({
     vscodeExecutablePath: path.join(root, 'test', 'harness', 'code-shim'),
     extensionDevelopmentPath: root,
     extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
     launchArgs: [workspace],
   });
-  console.log(`Integration run took ${((Date.now() - started) / 1000).toFixed(1)} s (workspace ${workspace})`);
+  console.log(`Integration run (${name} workspace) took ${((Date.now() - started) / 1000).toFixed(1)} s (workspace ${workspace})`);
+}
+
+async function main(): Promise<void> {
+  await ensureCodeServer();
+  // code-server, and through it the extension host and pip, inherit this environment.
+  useHermeticPip();
+  await runSuite('trusted', trustedWorkspace());
+  await runSuite('untrusted', await untrustedWorkspace());
 }
 
 main().catch((error: unknown) => {

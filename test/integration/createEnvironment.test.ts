@@ -53,6 +53,9 @@ suite('Create Environment in a real VS Code', () => {
     assert.equal(realpathSync(prefix), realpathSync(venv));
     const env = await runInTerminal('echo "$VIRTUAL_ENV|$VIRTUAL_ENV_PROMPT"', path.join(folder, 'env.txt'));
     assert.equal(env, `${venv}|.venv`);
+    const workspaceFolder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(workspaceFolder);
+    assert.match(api.terminalEnvironment(workspaceFolder).description?.toString() ?? '', /Activates the Python environment `\.venv`/);
   });
 
   test('the status-bar picker switches the folder to another interpreter and back', async () => {

@@ -33,13 +33,14 @@ export async function activateExtension(): Promise<VenvPilotApi> {
 }
 
 /**
- * Waits for the extension's QuickPick titled `title` and answers it through the real widget.
+ * Waits for the extension's QuickPick titled `title` to finish loading, and answers it through the real widget.
  * One item: typed into the filter (its detail, else its label) until the workbench reports it as
  * the active item, since `activeItems` set from the extension host may not reach the UI before
  * the accept does. Several items: ticked through `selectedItems`. Then accepts, as Enter does.
  */
 export async function answerQuickPick(api: VenvPilotApi, title: string, choose: (items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem[]): Promise<string[]> {
   const qp = await waitFor(`the "${title}" picker`, () => api.quickInputs.active?.title === title && api.quickInputs.active);
+  await waitFor(`"${title}" to finish loading`, () => !qp.busy);
   const chosen = choose(qp.items);
   if (qp.canSelectMany) {
     qp.selectedItems = chosen;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ProcessError, run } from '../../src/core/process/run';
-import { pyenvPython, tempDir } from '../fixtures/machine';
+import { pyenvPython, pyenvVersions, PYENV_VERSIONS, tempDir } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 
@@ -24,14 +24,20 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 describe('venv-pilot CLI (dist/cli.js)', () => {
-  it('discover --json prints one JSON document with every interpreter', async () => {
+  it('discover --json lists every pyenv version and /usr/bin/python3 exactly once each, with correct versions', async () => {
     const { code, stdout } = await cli('discover', '--json');
     assert.equal(code, 0);
-    const doc = JSON.parse(stdout) as { interpreters: { path: string; version: string }[]; problems: unknown[] };
-    assert.ok(doc.interpreters.length > 0);
+    const doc = JSON.parse(stdout) as { interpreters: { path: string; realPath: string; version: string }[]; problems: unknown[] };
     assert.ok(Array.isArray(doc.problems));
-    const py312 = pyenvPython('3.12');
-    if (py312) assert.ok(doc.interpreters.some((i) => i.path === py312));
+    for (const version of pyenvVersions()) {
+      const matches = doc.interpreters.filter((i) => i.realPath === realpathSync(path.join(PYENV_VERSIONS, version, 'bin', 'python')));
+      assert.deepEqual(matches.map((i) => i.version), [version], `pyenv ${version}`);
+    }
+    if (existsSync('/usr/bin/python3')) {
+      const system = doc.interpreters.filter((i) => i.realPath === realpathSync('/usr/bin/python3'));
+      const { stdout: version } = await run(['/usr/bin/python3', '-c', 'import platform; print(platform.python_version())']);
+      assert.deepEqual(system.map((i) => [i.path, i.version]), [['/usr/bin/python3', version]]);
+    }
     assert.ok(existsSync(path.join(cacheHome, 'venv-pilot', 'interpreters.json')), 'the probe cache is kept under $XDG_CACHE_HOME/venv-pilot');
   });
 
@@ -59,6 +65,17 @@ describe('venv-pilot CLI (dist/cli.js)', () => {
     assert.equal(stdout, '/usr');
   });
 
+  it('find SPEC prints the newest match for versions, implementations and PEP 440 ranges', { skip: !pyenvPython('3.12') && 'Python 3.12 is not installed here' }, async () => {
+    assert.deepEqual(await cli('find', '3.12'), { code: 0, stdout: pyenvPython('3.12'), stderr: '' });
+    assert.equal((await cli('find', 'cpython3.12-64')).stdout, pyenvPython('3.12'));
+    const ranged = await cli('find', '>=3.10,<3.13', '--json');
+    assert.equal(ranged.code, 0);
+    assert.equal((JSON.parse(ranged.stdout) as { path: string }).path, pyenvPython('3.12'));
+    const none = await cli('find', 'pypy3.99');
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /^venv-pilot: No interpreter matches pypy 3\.99; nearest found: /);
+  });
+
   it('env DEST --json prints the activated-terminal variable changes', async () => {
     const dest = path.join(tempDir(), 'proj', '.venv');
     const created = await cli('create', dest);
@@ -76,7 +93,7 @@ describe('venv-pilot CLI (dist/cli.js)', () => {
   it('exit code 1 and a one-line message for a user error', async () => {
     const missing = await cli('create', path.join(tempDir(), 'x'), '--python', '9.9');
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^venv-pilot: No Python 9\.9 interpreter found \(found: [^\n]*\)$/);
+    assert.match(missing.stderr, /^venv-pilot: No interpreter matches Python 9\.9; nearest found: [\d.]+(, [\d.]+)*$/);
     const notVenv = await cli('env', tempDir());
     assert.equal(notVenv.code, 1);
     assert.match(notVenv.stderr, /is not a virtual environment \(no pyvenv\.cfg\)/);

@@ -33,7 +33,7 @@ let real: string;
 let version: string;
 
 /** Discovery restricted to one locator over a fixture home. */
-async function found(locator: Locator, home: string, extra: Partial<LocatorContext> & { env?: Record<string, string> } = {}): Promise<Interpreter[]> {
+async function found(locator: Locator, home: string, extra: Partial<LocatorContext> & { env?: Record<string, string> } = {}): Promise<readonly Interpreter[]> {
   const { interpreters, problems } = await discoverInterpreters({ home, env: extra.env ?? {}, workspaceFolders: extra.workspaceFolders, workspaceSearchPaths: extra.workspaceSearchPaths, extraSearchPaths: extra.extraSearchPaths, locators: [locator] });
   assert.deepEqual(problems, []);
   return interpreters;

@@ -6,6 +6,7 @@ import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
 import { createVenv, type CreatedVenv } from '../../core/venv/create';
 import { withCancellableProgress } from '../feedback';
 import { localFolders } from '../folders';
+import { interpreterRows } from '../interpreterItems';
 import { selectionOf } from '../selection';
 import { logCommand, type Services } from '../services';
 import { setTrackedRequirements } from '../trackedRequirements';
@@ -26,7 +27,7 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
   }
   const folder = await pickFolder(services);
   if (!folder) return undefined;
-  const interpreter = await pickBaseInterpreter(services);
+  const interpreter = await pickBaseInterpreter(services, folder);
   if (!interpreter) return undefined;
   const location = await pickLocation(services, folder);
   if (!location) return undefined;
@@ -81,17 +82,17 @@ async function pickFolder(services: Services): Promise<vscode.WorkspaceFolder | 
   return picked?.folder;
 }
 
-async function pickBaseInterpreter(services: Services): Promise<Interpreter | undefined> {
-  const { interpreters } = await services.interpreters.ready();
-  const bases = interpreters.filter((i) => !i.isVenv && i.probed && i.hasVenvModule);
-  if (bases.length === 0) {
+async function pickBaseInterpreter(services: Services, folder: vscode.WorkspaceFolder): Promise<Interpreter | undefined> {
+  const isBase = (i: Interpreter): boolean => !i.isVenv && i.probed && i.hasVenvModule;
+  if (!services.interpreters.busy && services.interpreters.current && !services.interpreters.known().some(isBase)) {
     void vscode.window.showErrorMessage('No Python 3 interpreter with the venv module was found. Install one (for example `apt install python3-venv`), then run "Venv Pilot: Rediscover Interpreters".');
     return undefined;
   }
+  const rows = interpreterRows(folder.uri.fsPath, { forCreate: true });
   const picked = await services.quickInputs.pickOne({
     title: 'Create Environment: interpreter',
-    placeholder: 'Python to base the environment on (newest first)',
-    items: bases.map((interpreter) => ({ label: `Python ${interpreter.version}`, description: `${interpreter.implementation} · ${interpreter.kind}`, detail: interpreter.path, interpreter })),
+    placeholder: 'Python to base the environment on (recommended first, then newest first)',
+    items: services.interpreters.liveItems((interpreters) => rows(interpreters.filter(isBase))),
   });
   return picked?.interpreter;
 }

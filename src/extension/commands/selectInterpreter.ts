@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import type { Interpreter } from '../../core/discovery/types';
 import { activeFolder } from '../folders';
+import { interpreterRows } from '../interpreterItems';
 import { selectionOf } from '../selection';
 import type { Services } from '../services';
 
 /**
- * "Venv Pilot: Select Interpreter" (also the status-bar click): every discovered interpreter,
- * newest first, plus "Create Environment…". The choice is stored for the active folder.
+ * "Venv Pilot: Select Interpreter" (also the status-bar click): "Create Environment…", then every
+ * discovered interpreter as discovery finds it, the recommended one first. The choice is stored
+ * for the active folder.
  */
 export function registerSelectInterpreter(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand('venvPilot.selectInterpreter', async (): Promise<Interpreter | undefined> => {
@@ -15,20 +17,17 @@ export function registerSelectInterpreter(services: Services): vscode.Disposable
       void vscode.window.showWarningMessage('Open a folder to choose its Python interpreter.');
       return undefined;
     }
-    const { interpreters } = await services.interpreters.ready();
-    const current = services.selections.get(folder)?.path;
     type Item = vscode.QuickPickItem & { interpreter?: Interpreter };
-    const items: Item[] = [
+    const rows = interpreterRows(folder.uri.fsPath, { current: services.selections.get(folder)?.path });
+    const header: Item[] = [
       { label: '$(add) Create Environment…', description: 'a new .venv, seeded offline' },
       { label: 'Interpreters', kind: vscode.QuickPickItemKind.Separator },
-      ...interpreters.map((interpreter) => ({
-        label: `${interpreter.path === current ? '$(check) ' : ''}Python ${interpreter.version}`,
-        description: [interpreter.implementation, interpreter.kind, interpreter.envName, interpreter.probed ? '' : 'not run: untrusted workspace'].filter(Boolean).join(' · '),
-        detail: interpreter.path,
-        interpreter,
-      })),
     ];
-    const picked = await services.quickInputs.pickOne<Item>({ title: `Python interpreter for ${folder.name}`, placeholder: 'Select an interpreter', items });
+    const picked = await services.quickInputs.pickOne<Item>({
+      title: `Python interpreter for ${folder.name}`,
+      placeholder: 'Select an interpreter',
+      items: services.interpreters.liveItems((interpreters) => [...header, ...rows(interpreters)]),
+    });
     if (!picked) return undefined;
     if (!picked.interpreter) {
       await vscode.commands.executeCommand('venvPilot.createEnvironment');
