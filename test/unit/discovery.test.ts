@@ -1,28 +1,15 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { discoverInterpreters } from '../../src/core/discovery/discover';
 import { pathLocator, workspaceLocator } from '../../src/core/discovery/locators';
 import type { Interpreter } from '../../src/core/discovery/types';
 import { run } from '../../src/core/process/run';
-import { buildHangingBinary, linkInterpreter, pyenvPython, pyenvVersions, PYENV_VERSIONS, tempDir, writeScript } from '../fixtures/machine';
+import { buildHangingBinary, linkInterpreter, processesMentioning, pyenvPython, pyenvVersions, PYENV_VERSIONS, tempDir, writeScript } from '../fixtures/machine';
 
 const home = path.dirname(path.dirname(PYENV_VERSIONS));
 const python = pyenvPython('3.12') ?? '/usr/bin/python3';
-
-/** Processes whose command line mentions `text` (to prove hung probes were killed). */
-function processesMentioning(text: string): string[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(text);
-      } catch {
-        return false;
-      }
-    });
-}
 
 describe('discovery on this machine (real interpreters)', () => {
   let cacheFile: string;
