@@ -22,10 +22,28 @@ def main():
         "basePrefix": base_prefix,
         "paths": sysconfig.get_paths(),
         "baseExecutable": getattr(sys, "_base_executable", None),
+        "venvPaths": venv_paths(),
         "hasVenvModule": has_module("venv"),
         "hasEnsurepip": has_module("ensurepip"),
     }
     sys.stdout.write(json.dumps(info))
+
+
+def venv_paths():
+    """The sysconfig install paths a venv of this interpreter uses, relative to the venv folder."""
+    base = "/__venv__"
+    names = sysconfig.get_scheme_names()
+    if "venv" in names:
+        scheme = "venv"
+    elif os.name == "nt":
+        scheme = "nt"
+    elif platform.python_implementation() == "PyPy" and "pypy" in names:
+        scheme = "pypy"
+    else:
+        scheme = "posix_prefix"
+    variables = {"base": base, "platbase": base, "installed_base": base, "installed_platbase": base}
+    paths = sysconfig.get_paths(scheme, vars=variables)
+    return dict((key, value[len(base) + 1:]) for key, value in paths.items() if value.startswith(base + os.sep))
 
 
 def has_module(name):

@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 /** `venv-pilot`: the command line over core (DESIGN.md §4). Exit codes: 0 success, 1 user error, 2 usage. */
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { activatedEnvironment } from './core/activation/environment';
 import { discoverInterpreters, type DiscoveryOptions } from './core/discovery/discover';
 import { describeError } from './core/errors';
-import { probeCacheFile, userCacheDir } from './core/paths';
+import { probeCacheFile, seedCacheDir, userCacheDir } from './core/paths';
+import { parseSeedRequest } from './core/seed/wheels';
 import { resolveInterpreter } from './core/discovery/resolve';
 import { createVenv } from './core/venv/create';
 
 const USAGE = `Usage:
   venv-pilot discover [--json] [--workspace DIR]...
   venv-pilot find SPEC [--json]
-  venv-pilot create DEST [--python SPEC] [-r FILE]... [--clear] [--json]
+  venv-pilot create DEST [--python SPEC] [-r FILE]... [--copies|--symlinks]
+          [--system-site-packages] [--prompt NAME] [--clear] [--no-vcs-ignore]
+          [--seed pip[,setuptools,wheel] | --no-seed] [--find-links DIR]... [--index-url URL]
+          [--offline] [--symlink-app-data] [--venv-module] [--json]
   venv-pilot env DEST [--json]
 
 SPEC is an interpreter path or a version such as 3, 3.12 or 3.12.1.`;
@@ -54,20 +59,51 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; run: Comma
     },
   },
   create: {
-    options: { python: { type: 'string' }, requirement: { type: 'string', short: 'r', multiple: true }, clear: { type: 'boolean' } },
+    options: {
+      python: { type: 'string' },
+      requirement: { type: 'string', short: 'r', multiple: true },
+      clear: { type: 'boolean' },
+      copies: { type: 'boolean' },
+      symlinks: { type: 'boolean' },
+      'system-site-packages': { type: 'boolean' },
+      prompt: { type: 'string' },
+      'no-vcs-ignore': { type: 'boolean' },
+      seed: { type: 'string' },
+      'no-seed': { type: 'boolean' },
+      'find-links': { type: 'string', multiple: true },
+      'index-url': { type: 'string' },
+      offline: { type: 'boolean' },
+      'symlink-app-data': { type: 'boolean' },
+      'venv-module': { type: 'boolean' },
+    },
     run: async (positionals, values, signal) => {
       const dest = one(positionals, 'DEST');
+      if (values.copies && values.symlinks) throw new UsageError('--copies and --symlinks exclude each other');
+      if (values.seed !== undefined && values['no-seed']) throw new UsageError('--seed and --no-seed exclude each other');
+      const seed = values['no-seed'] ? [] : typeof values.seed === 'string' ? values.seed.split(',').map(parseSeedRequest) : undefined;
+      const findLinks = ((values['find-links'] as string[] | undefined) ?? []).map((dir) => path.resolve(dir));
       const interpreter = await resolveInterpreter(values.python as string | undefined, discoveryOptions(values, signal));
       const created = await createVenv({
         interpreter,
         dest,
         requirements: (values.requirement as string[] | undefined) ?? [],
         clear: values.clear === true,
+        links: values.copies ? 'copies' : 'symlinks',
+        systemSitePackages: values['system-site-packages'] === true,
+        prompt: values.prompt as string | undefined,
+        noVcsIgnore: values['no-vcs-ignore'] === true,
+        seed,
+        findLinks,
+        appData: values['symlink-app-data'] ? 'symlink' : 'hardlink',
+        useVenvModule: values['venv-module'] === true,
+        cacheDir: seedCacheDir(userCacheDir()),
+        pip: { indexUrl: values['index-url'] as string | undefined, findLinks, offline: values.offline === true },
         signal,
         onProgress: (_step, message) => process.stderr.write(message + '\n'),
       });
-      if (values.json) printJson({ venv: created.dir, python: created.python, interpreter: interpreter.path, version: interpreter.version, seedWheel: created.seedWheel });
-      else print(`Created ${created.dir} with Python ${interpreter.version}`);
+      const summary = { venv: created.dir, python: created.python, interpreter: interpreter.path, version: interpreter.version, creator: created.creator, seeded: created.seeded };
+      if (values.json) printJson(summary);
+      else print(`Created ${created.dir} with Python ${interpreter.version} (${created.creator} creator${created.seeded.map((s) => `, ${s.project} ${s.version} from ${s.source}`).join('')})`);
     },
   },
   env: {

@@ -10,3 +10,8 @@ export function userCacheDir(env: Readonly<Record<string, string | undefined>> =
 export function probeCacheFile(cacheDir: string): string {
   return path.join(cacheDir, 'interpreters.json');
 }
+
+/** The app-data folder for seed install images inside a cache folder. */
+export function seedCacheDir(cacheDir: string): string {
+  return path.join(cacheDir, 'seed');
+}

@@ -50,6 +50,7 @@ async function offerInstall(services: Services, folder: vscode.WorkspaceFolder, 
     await withCancellableProgress(`Installing ${path.basename(file)} into ${venvName}`, (signal, report) =>
       pipInstall(venvInterpreterPath(venv), requirementArgs([file]), {
         signal,
+        settings: readSettings(folder).pip,
         log: logCommand(services.log),
         onLine: (line) => {
           services.log.info(line);

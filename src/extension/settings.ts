@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { PipSettings } from '../core/pip/install';
 
 /** The `venvPilot.*` settings (declared in package.json, described in package.nls.json). */
 export interface Settings {
@@ -12,6 +13,10 @@ export interface Settings {
   readonly excludePaths: readonly string[];
   readonly watchRequirements: boolean;
   readonly activateInTerminals: boolean;
+  /** `seed.findLinks`: folders searched first for seed wheels (pip, setuptools, wheel). */
+  readonly seedFindLinks: readonly string[];
+  /** `pip.*` plus VS Code's `http.proxy`: index settings for pip; empty values leave pip.conf in charge. */
+  readonly pip: PipSettings;
 }
 
 /** Reads the settings for a resource scope (a workspace folder), falling back to the declared defaults. */
@@ -24,5 +29,14 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     excludePaths: config.get<string[]>('discovery.excludePaths', []),
     watchRequirements: config.get('watchRequirements', true),
     activateInTerminals: config.get('activateInTerminals', true),
+    seedFindLinks: config.get<string[]>('seed.findLinks', []),
+    pip: {
+      indexUrl: config.get<string>('pip.indexUrl') || undefined,
+      extraIndexUrls: config.get<string[]>('pip.extraIndexUrls', []),
+      findLinks: config.get<string[]>('pip.findLinks', []),
+      trustedHosts: config.get<string[]>('pip.trustedHosts', []),
+      offline: config.get('pip.offline', false),
+      proxy: vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined,
+    },
   };
 }

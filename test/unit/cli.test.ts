@@ -48,10 +48,12 @@ describe('venv-pilot CLI (dist/cli.js)', () => {
     const dest = path.join(dir, 'env');
     const { code, stdout, stderr } = await cli('create', dest, '--python', '3.12', '-r', path.join(dir, 'requirements.txt'), '--json');
     assert.equal(code, 0, stderr);
-    const doc = JSON.parse(stdout) as { venv: string; python: string; version: string };
+    const doc = JSON.parse(stdout) as { venv: string; python: string; version: string; creator: string; seeded: { project: string; source: string }[] };
     assert.equal(doc.venv, dest);
     assert.match(doc.version, /^3\.12\./);
-    assert.match(stderr, /Seeding pip .* offline/);
+    assert.equal(doc.creator, 'builtin');
+    assert.deepEqual(doc.seeded.map((s) => [s.project, s.source]), [['pip', 'ensurepip']]);
+    assert.match(stderr, /^Seeding pip [\d.]+ from ensurepip/m);
     const { stdout: imported } = await run([doc.python, '-c', 'import pilotfish, remora; print(pilotfish.__version__)']);
     assert.equal(imported, '1.0.0');
     await run([doc.python, '-m', 'pip', '--version']);

@@ -50,7 +50,8 @@ describe('create: venv + offline pip seed + requirements, on real interpreters',
       const steps: string[] = [];
       const created = await createVenv({ interpreter: await interpreter(exe as string), dest: path.join(dir, '.venv'), requirements: [requirements], onProgress: (step) => steps.push(step) });
       assert.equal(created.python, path.join(dir, '.venv', 'bin', 'python'));
-      assert.match(path.basename(created.seedWheel), /^pip-.*\.whl$/);
+      assert.equal(created.seeded[0]?.project, 'pip');
+      assert.match(path.basename(created.seeded[0]?.wheel ?? ''), /^pip-.*\.whl$/);
       assert.deepEqual([...new Set(steps)], ['create', 'seed', 'install']);
       await assertWorkingVenv(created.dir);
     });
@@ -113,7 +114,7 @@ describe('create: bad input loses nothing', () => {
 
   it('refuses Python 2.7, which has no venv module', { skip: !pyenvPython('2.7') && 'Python 2.7 is not installed here' }, async () => {
     const dest = path.join(tempDir(), '.venv');
-    await assert.rejects(createVenv({ interpreter: await interpreter(pyenvPython('2.7') as string), dest }), /Python 2\.7\.\d+ at .* has no venv module; choose Python 3\.3 or newer/);
+    await assert.rejects(createVenv({ interpreter: await interpreter(pyenvPython('2.7') as string), dest }), /Python 2\.7\.\d+ at .* cannot create virtual environments \(no venv module\); choose Python 3\.3 or newer/);
     assert.equal(existsSync(dest), false);
   });
 });

@@ -20,7 +20,8 @@ export interface ProbeCache {
   readonly entries: Record<string, CachedProbe>;
 }
 
-const CACHE_VERSION = 1;
+// Bumped whenever probe.py reports more: older entries lack the new fields.
+const CACHE_VERSION = 2;
 
 /** Stats `exe` (following symlinks, so an upgraded base interpreter invalidates its venvs). */
 export async function fileKey(exe: string): Promise<FileKey> {

@@ -57,13 +57,15 @@ export interface ProbeInfo {
   readonly paths: Readonly<Record<string, string>>;
   /** The interpreter a venv was made from (`sys._base_executable`, 3.11+); `null` when the probe cannot tell. */
   readonly baseExecutable?: string | null;
+  /** sysconfig paths of a venv made from this interpreter, relative to the venv folder (`purelib`: `lib/python3.12/site-packages`). */
+  readonly venvPaths?: Readonly<Record<string, string>>;
   /** Whether `venv` can be imported (absent on 2.7). */
   readonly hasVenvModule: boolean;
   readonly hasEnsurepip: boolean;
 }
 
 /** What creating a venv needs to know about its base interpreter: a probe result plus the path to run. */
-export type BaseInterpreter = Pick<ProbeInfo, 'version' | 'hasVenvModule' | 'paths'> & { readonly path: string };
+export type BaseInterpreter = ProbeInfo & { readonly path: string };
 
 /** A discovered interpreter, probed (or, in an untrusted workspace, described from pyvenv.cfg only). */
 export interface Interpreter extends ProbeInfo {

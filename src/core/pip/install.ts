@@ -1,11 +1,40 @@
 import { run, type CommandLogger } from '../process/run';
 
+/**
+ * Index settings for pip (`venvPilot.pip.*`). Empty values leave pip's own `pip.conf` and
+ * `PIP_*` variables in charge; set values are passed as pip's environment variables
+ * (pip docs, "Configuration: environment variables").
+ */
+export interface PipSettings {
+  readonly indexUrl?: string;
+  readonly extraIndexUrls?: readonly string[];
+  readonly findLinks?: readonly string[];
+  readonly trustedHosts?: readonly string[];
+  /** `--no-index`: pip never touches the network and uses find-links only. */
+  readonly offline?: boolean;
+  /** An HTTP(S) proxy URL (VS Code's `http.proxy`). */
+  readonly proxy?: string;
+}
+
+/** The `PIP_*` variables for `settings`; only set values appear. */
+export function pipEnvironment(settings: PipSettings = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (settings.indexUrl) env.PIP_INDEX_URL = settings.indexUrl;
+  if (settings.extraIndexUrls?.length) env.PIP_EXTRA_INDEX_URL = settings.extraIndexUrls.join(' ');
+  if (settings.findLinks?.length) env.PIP_FIND_LINKS = settings.findLinks.join(' ');
+  if (settings.trustedHosts?.length) env.PIP_TRUSTED_HOST = settings.trustedHosts.join(' ');
+  if (settings.offline) env.PIP_NO_INDEX = '1';
+  if (settings.proxy) env.PIP_PROXY = settings.proxy;
+  return env;
+}
+
 /** Options shared by the pip invocations. */
 export interface PipOptions {
   readonly signal?: AbortSignal;
   readonly log?: CommandLogger;
   /** Each line pip prints (stdout and stderr), e.g. "Collecting pilotfish==1.0". */
   readonly onLine?: (line: string) => void;
+  readonly settings?: PipSettings;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -21,7 +50,7 @@ export async function pipInstall(python: string, args: readonly string[], option
     signal: options.signal,
     log: options.log,
     onLine: options.onLine && ((line) => options.onLine?.(line)),
-    env: { PYTHONHOME: undefined, PIP_NO_INPUT: '1', PYTHONIOENCODING: 'utf-8', ...options.env },
+    env: { PYTHONHOME: undefined, PIP_NO_INPUT: '1', PYTHONIOENCODING: 'utf-8', ...pipEnvironment(options.settings), ...options.env },
     what: `pip install ${args.join(' ')}`,
   });
 }

@@ -1,7 +1,9 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compare, valid } from '@renovatebot/pep440';
-import type { ProbeInfo } from '../discovery/types';
+import { compare, satisfies, valid } from '@renovatebot/pep440';
+import { strFromU8, unzipSync } from 'fflate';
+import type { BaseInterpreter } from '../discovery/types';
+import { UserError } from '../errors';
 
 /** A wheel file on disk, with the name and version taken from its file name (PEP 427). */
 export interface WheelFile {
@@ -11,11 +13,47 @@ export interface WheelFile {
   readonly version: string;
 }
 
+/** Where a seed wheel came from, in the order they are searched. */
+export type SeedSource = 'find-links' | 'ensurepip' | 'python-wheels' | 'index';
+
+/** A folder of wheels and what kind of source it is. */
+export interface WheelSource {
+  readonly kind: SeedSource;
+  readonly dir: string;
+}
+
+/** The wheel chosen for a seed, and where it was found. */
+export interface SeedWheel extends WheelFile {
+  readonly source: SeedSource;
+}
+
+/** A seed request: a project and an optional PEP 440 specifier, as in `pip==23.2.1` or `setuptools>=68`. */
+export interface SeedRequest {
+  readonly project: string;
+  readonly specifier?: string;
+}
+
+/** PEP 503 name normalisation. */
+export function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
 /** Parses `{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl` (PEP 427); `undefined` if it is not a wheel name. */
 export function parseWheelFileName(file: string): Omit<WheelFile, 'path'> | undefined {
   const m = /^([^-]+)-([^-]+)-(?:\d[^-]*-)?[^-]+-[^-]+-[^-]+\.whl$/.exec(path.basename(file));
   if (!m?.[1] || !m[2] || !valid(m[2])) return undefined;
-  return { project: m[1].toLowerCase().replace(/[-_.]+/g, '-'), version: m[2] };
+  return { project: normalizeName(m[1]), version: m[2] };
+}
+
+/**
+ * Parses a seed request: `pip`, `pip==23.2.1`, `setuptools>=68`.
+ *
+ * @throws {UserError} for anything else.
+ */
+export function parseSeedRequest(text: string): SeedRequest {
+  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*((?:===|==|!=|~=|>=|<=|>|<).*)?$/.exec(text);
+  if (!m?.[1]) throw new UserError(`Cannot understand seed "${text}": write a project name, optionally pinned, such as pip or pip==23.2.1`);
+  return { project: normalizeName(m[1]), ...(m[2] ? { specifier: m[2].trim() } : {}) };
 }
 
 /** Wheels for `project` in `dir`, highest PEP 440 version first; an unreadable folder has none. */
@@ -32,20 +70,42 @@ export function wheelsIn(dir: string, project: string): WheelFile[] {
     .sort((a, b) => compare(b.version, a.version));
 }
 
-/**
- * Where an interpreter's own offline wheels live, in order: `ensurepip/_bundled` in its stdlib,
- * then Debian's `/usr/share/python-wheels` (Debian's ensurepip reads from there).
- */
-export function offlineWheelDirs(info: Pick<ProbeInfo, 'paths'>): string[] {
-  const stdlib = info.paths.stdlib;
-  return [...(stdlib ? [path.join(stdlib, 'ensurepip', '_bundled')] : []), '/usr/share/python-wheels'];
+/** `Requires-Python` from a wheel's METADATA (PEP 345), or `undefined` when it sets none. */
+export function wheelRequiresPython(wheel: string): string | undefined {
+  const files = unzipSync(readFileSync(wheel), { filter: (f) => /^[^/]+\.dist-info\/METADATA$/.test(f.name) });
+  const metadata = Object.values(files)[0];
+  if (!metadata) return undefined;
+  const header = strFromU8(metadata).split(/\r?\n\r?\n/)[0] ?? '';
+  return /^Requires-Python:\s*(.+)$/im.exec(header)?.[1]?.trim();
 }
 
-/** The newest wheel of `project` from the first folder that has one; `undefined` when none does. */
-export function findSeedWheel(dirs: readonly string[], project: string): WheelFile | undefined {
-  for (const dir of dirs) {
-    const [best] = wheelsIn(dir, project);
-    if (best) return best;
+/**
+ * The offline wheel sources for an interpreter, in search order: the given find-links folders,
+ * its `ensurepip/_bundled`, then Debian's `/usr/share/python-wheels`.
+ */
+export function offlineWheelSources(interpreter: Pick<BaseInterpreter, 'paths'>, findLinks: readonly string[] = []): WheelSource[] {
+  const stdlib = interpreter.paths.stdlib;
+  return [
+    ...findLinks.map((dir): WheelSource => ({ kind: 'find-links', dir })),
+    ...(stdlib ? [{ kind: 'ensurepip' as const, dir: path.join(stdlib, 'ensurepip', '_bundled') }] : []),
+    { kind: 'python-wheels', dir: '/usr/share/python-wheels' },
+  ];
+}
+
+/**
+ * The seed wheel for a request: from the first source holding a fitting wheel, the highest
+ * version that matches the request's specifier and whose Requires-Python admits the interpreter.
+ * `knownToFit` skips reading METADATA for a wheel already checked (one with a built image).
+ */
+export function findSeedWheel(sources: readonly WheelSource[], request: SeedRequest, pythonVersion: string, knownToFit: (wheel: SeedWheel) => boolean = () => false): SeedWheel | undefined {
+  for (const source of sources) {
+    for (const wheel of wheelsIn(source.dir, request.project)) {
+      if (request.specifier && !satisfies(wheel.version, request.specifier)) continue;
+      if (knownToFit({ ...wheel, source: source.kind })) return { ...wheel, source: source.kind };
+      const requires = wheelRequiresPython(wheel.path);
+      if (requires && !satisfies(pythonVersion, requires)) continue;
+      return { ...wheel, source: source.kind };
+    }
   }
   return undefined;
 }

@@ -3,14 +3,20 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, UserError } from '../errors';
 import type { BaseInterpreter } from '../discovery/types';
-import { venvInterpreterPath } from '../discovery/locators';
-import { pipInstall, requirementArgs } from '../pip/install';
+import { pipInstall, requirementArgs, type PipSettings } from '../pip/install';
 import { run, type CommandLogger } from '../process/run';
-import { findSeedWheel, offlineWheelDirs } from '../seed/wheels';
+import { ensureImage, hasImage } from '../seed/image';
+import { installImage, type AppDataMode } from '../seed/install';
+import { findSeedWheel, offlineWheelSources, type SeedRequest, type SeedSource } from '../seed/wheels';
+import { builtinSupports, venvLayout, writeVenv, type LinkMode, type VenvLayout } from './builtin';
+import { seedCacheDir, userCacheDir } from '../paths';
 import { readPyvenvCfg } from './pyvenvCfg';
 
 /** One step of creation, for progress reporting. */
 export type CreateStep = 'create' | 'seed' | 'install';
+
+/** Which creator wrote the venv: venv-pilot's own writer, or the stdlib's `python -m venv --without-pip`. */
+export type Creator = 'builtin' | 'venv-module';
 
 /** Options for {@link createVenv}. */
 export interface CreateVenvOptions {
@@ -21,9 +27,34 @@ export interface CreateVenvOptions {
   readonly requirements?: readonly string[];
   /** Replace an existing venv at `dest`. Never deletes a folder that is not a venv. */
   readonly clear?: boolean;
+  /** `copies` copies the interpreter instead of linking it. */
+  readonly links?: LinkMode;
+  readonly systemSitePackages?: boolean;
+  readonly prompt?: string;
+  readonly noVcsIgnore?: boolean;
+  /** What to seed; default `[pip]`. An empty list seeds nothing (`--no-seed`). */
+  readonly seed?: readonly SeedRequest[];
+  /** Find-links folders searched first for seed wheels. */
+  readonly findLinks?: readonly string[];
+  /** How seed images get into the venv; default hard links. */
+  readonly appData?: AppDataMode;
+  /** The app-data folder holding seed images; default `seedCacheDir()` under the user cache. */
+  readonly cacheDir?: string;
+  /** Force `python -m venv --without-pip` even where the builtin creator works. */
+  readonly useVenvModule?: boolean;
+  /** Index settings for the pip that installs the requirements. */
+  readonly pip?: PipSettings;
   readonly signal?: AbortSignal;
   readonly onProgress?: (step: CreateStep, message: string) => void;
   readonly log?: CommandLogger;
+}
+
+/** One seeded distribution and where its wheel came from. */
+export interface SeededDistribution {
+  readonly project: string;
+  readonly version: string;
+  readonly source: SeedSource;
+  readonly wheel: string;
 }
 
 /** A created venv. */
@@ -31,17 +62,18 @@ export interface CreatedVenv {
   readonly dir: string;
   /** `DIR/bin/python`. */
   readonly python: string;
-  /** The pip wheel it was seeded from. */
-  readonly seedWheel: string;
+  readonly creator: Creator;
+  readonly seeded: readonly SeededDistribution[];
 }
 
 /**
- * Creates a venv with `python -m venv --without-pip`, seeds pip offline from the interpreter's own
- * wheel (`ensurepip/_bundled`, else `/usr/share/python-wheels`) and installs the requirements files.
+ * Creates a venv, seeds it offline and installs the requirements files. The builtin creator
+ * writes the venv without running Python where it is proven ({@link builtinSupports}); anything
+ * else uses `python -m venv --without-pip`. Seeds come from app-data images (see `seed/`).
  * A failure or cancellation before seeding finishes removes the half-made venv; a failure while
  * installing requirements leaves the working venv in place and says so.
  *
- * @throws {UserError} for a folder in the way, a missing requirements file, or an interpreter without `venv` or a pip wheel.
+ * @throws {UserError} for a folder in the way, a missing requirements file, an interpreter that cannot make venvs, or a seed with no local wheel.
  * @throws {ProcessError} when venv or pip fails (the message carries pip's own error line).
  * @throws {CancelledError} when `signal` aborts.
  */
@@ -51,22 +83,42 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
   const requirements = (options.requirements ?? []).map((r) => path.resolve(r));
   const missing = requirements.find((r) => !existsSync(r));
   if (missing) throw new UserError(`Requirements file ${missing} does not exist`);
-  if (!interpreter.hasVenvModule) {
-    throw new UserError(`Python ${interpreter.version} at ${interpreter.path} has no venv module; choose Python 3.3 or newer`);
+  const builtin = !options.useVenvModule && builtinSupports(interpreter);
+  if (!builtin && !interpreter.hasVenvModule) {
+    throw new UserError(`Python ${interpreter.version} at ${interpreter.path} cannot create virtual environments (no venv module); choose Python 3.3 or newer`);
   }
-  const seed = findSeedWheel(offlineWheelDirs(interpreter), 'pip');
-  if (!seed) {
-    throw new UserError(`Python ${interpreter.version} at ${interpreter.path} has no bundled pip wheel (ensurepip/_bundled or /usr/share/python-wheels); on Debian install python3-venv or python3-pip-whl`);
-  }
+  const cacheDir = options.cacheDir ?? seedCacheDir(userCacheDir());
+  const seeds = (options.seed ?? [{ project: 'pip' }]).map((request) => {
+    const wheel = findSeedWheel(offlineWheelSources(interpreter, options.findLinks), request, interpreter.versionInfo.slice(0, 3).join('.'), (w) => hasImage(cacheDir, w, interpreter));
+    if (!wheel) {
+      throw new UserError(
+        `No local wheel of ${request.project}${request.specifier ?? ''} fits Python ${interpreter.version}: looked in ${offlineWheelSources(interpreter, options.findLinks).map((s) => s.dir).join(', ')}. Add a folder holding one with --find-links (or the venvPilot.seed.findLinks setting); on Debian, install python3-pip-whl`,
+      );
+    }
+    return wheel;
+  });
   await prepareDestination(dir, options.clear === true);
 
-  const python = venvInterpreterPath(dir);
+  const python = path.join(dir, 'bin', 'python');
+  let layout: VenvLayout;
+  const seeded: SeededDistribution[] = [];
   try {
-    options.onProgress?.('create', `Creating venv with Python ${interpreter.version}`);
-    await run([interpreter.path, '-m', 'venv', '--without-pip', dir], { signal, log, env: { PYTHONHOME: undefined }, what: `Creating the venv at ${dir}` });
-    options.onProgress?.('seed', `Seeding pip ${seed.version} offline`);
-    // pip runs from its own wheel on sys.path to install itself, exactly as ensurepip does.
-    await pipInstall(python, ['--no-index', '--find-links', path.dirname(seed.path), 'pip'], { signal, log, env: { PYTHONPATH: seed.path } });
+    options.onProgress?.('create', `Creating the venv with Python ${interpreter.version} (${builtin ? 'builtin creator' : 'python -m venv'})`);
+    if (signal?.aborted) throw new CancelledError(`Creating the venv at ${dir}`);
+    if (builtin) {
+      layout = writeVenv({ interpreter, dir, links: options.links, systemSitePackages: options.systemSitePackages, prompt: options.prompt, noVcsIgnore: options.noVcsIgnore });
+    } else {
+      const flags = [...(options.links === 'copies' ? ['--copies'] : []), ...(options.systemSitePackages ? ['--system-site-packages'] : []), ...(options.prompt ? ['--prompt', options.prompt] : [])];
+      await run([interpreter.path, '-m', 'venv', '--without-pip', ...flags, dir], { signal, log, env: { PYTHONHOME: undefined }, what: `Creating the venv at ${dir}` });
+      layout = venvLayout(interpreter, dir);
+    }
+    for (const wheel of seeds) {
+      options.onProgress?.('seed', `Seeding ${wheel.project} ${wheel.version} from ${wheel.source} (${path.basename(wheel.path)})`);
+      const image = await ensureImage(wheel, interpreter, cacheDir, { log, signal });
+      if (signal?.aborted) throw new CancelledError(`Creating the venv at ${dir}`);
+      installImage(image, layout, options.appData);
+      seeded.push({ project: wheel.project, version: wheel.version, source: wheel.source, wheel: wheel.path });
+    }
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -74,13 +126,13 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
   if (requirements.length > 0) {
     options.onProgress?.('install', `Installing ${requirements.map((r) => path.basename(r)).join(', ')}`);
     try {
-      await pipInstall(python, requirementArgs(requirements), { signal, log, onLine: (line) => options.onProgress?.('install', line) });
+      await pipInstall(python, requirementArgs(requirements), { signal, log, settings: options.pip, onLine: (line) => options.onProgress?.('install', line) });
     } catch (error) {
       if (error instanceof CancelledError) throw new CancelledError(`Installing requirements into ${dir} (the venv itself was created)`);
       throw error;
     }
   }
-  return { dir, python, seedWheel: seed.path };
+  return { dir, python, creator: builtin ? 'builtin' : 'venv-module', seeded };
 }
 
 /** Ensures `dir` is absent or empty, clearing it first when it is a venv and `clear` is set. */

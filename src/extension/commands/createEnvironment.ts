@@ -9,6 +9,7 @@ import { localFolders } from '../folders';
 import { interpreterRows } from '../interpreterItems';
 import { selectionOf } from '../selection';
 import { logCommand, type Services } from '../services';
+import { readSettings } from '../settings';
 import { setTrackedRequirements } from '../trackedRequirements';
 
 /**
@@ -35,6 +36,7 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
   if (!requirements) return undefined;
 
   const name = path.relative(folder.uri.fsPath, location.dest) || path.basename(location.dest);
+  const settings = readSettings(folder);
   try {
     const created = await withCancellableProgress(`Creating ${name}`, (signal, report) =>
       createVenv({
@@ -42,6 +44,8 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
         dest: location.dest,
         requirements,
         clear: location.replace,
+        findLinks: settings.seedFindLinks.map((dir) => path.resolve(folder.uri.fsPath, dir)),
+        pip: settings.pip,
         signal,
         log: logCommand(services.log),
         onProgress: (_step, message) => {
@@ -52,7 +56,8 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
     );
     await adopt(services, folder, created.python, interpreter, location.dest, requirements);
     const installed = requirements.length ? ` and installed ${requirements.map((r) => path.basename(r)).join(', ')}` : '';
-    void vscode.window.showInformationMessage(`Created ${name} with Python ${interpreter.version}${installed}.`);
+    const how = [`${created.creator} creator`, ...created.seeded.map((s) => `${s.project} ${s.version} from ${s.source}`)].join(', ');
+    void vscode.window.showInformationMessage(`Created ${name} with Python ${interpreter.version} (${how})${installed}.`);
     return created;
   } catch (error) {
     // A failed install leaves a working venv behind: select it so the user can fix and retry.
