@@ -28,8 +28,10 @@ suite('Create Environment in a real VS Code', () => {
       assert.deepEqual(items.map((i) => i.label), ['requirements.txt', 'requirements-dev.txt'], 'top-level requirements files, requirements.txt first');
       return [...items];
     });
-    const result = (await created) as { python: string } | undefined;
+    const result = (await created) as { python: string; creator: string; seeded: { project: string }[] } | undefined;
     assert.ok(result, 'the command resolves to the created venv');
+    assert.equal(result.creator, 'builtin', 'the builtin creator wrote the venv');
+    assert.deepEqual(result.seeded.map((s) => s.project), ['pip']);
     assert.equal(result.python, path.join(venv, 'bin', 'python'));
     assert.ok(existsSync(path.join(venv, 'bin', 'python')), '.venv/bin/python exists');
 

@@ -54,7 +54,7 @@ export function venvLayout(interpreter: BaseInterpreter, dir: string): VenvLayou
 function interpreterNames(interpreter: BaseInterpreter): string[] {
   const [major, minor] = interpreter.versionInfo;
   const own = path.basename(interpreter.path);
-  const pypy = interpreter.implementation === 'PyPy' ? ['pypy', `pypy${major}`, `pypy${major}.${minor}`] : [];
+  const pypy = interpreter.implementation === 'PyPy' ? ['pypy', `pypy${major}`] : [];
   return [...new Set([own, 'python', `python${major}`, `python${major}.${minor}`, ...pypy])];
 }
 
