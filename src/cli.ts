@@ -104,6 +104,12 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; run: Comma
       const summary = { venv: created.dir, python: created.python, interpreter: interpreter.path, version: interpreter.version, creator: created.creator, seeded: created.seeded };
       if (values.json) printJson(summary);
       else print(`Created ${created.dir} with Python ${interpreter.version} (${created.creator} creator${created.seeded.map((s) => `, ${s.project} ${s.version} from ${s.source}`).join('')})`);
+      // The venv is ready; make the next creation fast. A failure here costs only speed.
+      try {
+        created.stageNext();
+      } catch {
+        // The cache is not writable: every creation lays its seeds itself.
+      }
     },
   },
   env: {

@@ -121,6 +121,31 @@ describe('seeded venvs and the shared install images', () => {
     assert.match(record, /^pip\/__init__\.py,sha256=[\w-]+,\d+$/m);
   });
 
+  it('a staged spare makes the next creation a rename, and the venv is the same', async () => {
+    const cacheDir = path.join(tempDir(), 'cache');
+    const first = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), cacheDir });
+    first.stageNext();
+    const spares = path.join(cacheDir, 'spares');
+    const [key] = readdirSync(spares);
+    assert.equal(readdirSync(path.join(spares, key ?? '')).filter((n) => n.startsWith('spare-')).length, 1, 'one spare is staged');
+    first.stageNext();
+    assert.equal(readdirSync(path.join(spares, key ?? '')).filter((n) => n.startsWith('spare-')).length, 1, 'staging again while one waits adds none');
+    const second = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), cacheDir });
+    assert.deepEqual(readdirSync(path.join(spares, key ?? '')), [], 'the spare was moved into the new venv');
+    const list = (dir: string): string[] => readdirSync(path.join(dir, interpreter.venvPaths?.purelib ?? ''), { recursive: true }).map(String).sort();
+    assert.deepEqual(list(second.dir), list(first.dir), 'same site-packages as a venv seeded without a spare');
+    assert.match((await run([path.join(second.dir, 'bin', 'pip'), '--version'])).stdout, new RegExp(`from ${second.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`));
+  });
+
+  it('refuses a venv interpreter as the base, naming its base', async () => {
+    const venv = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), cacheDir: path.join(tempDir(), 'cache'), seed: [] });
+    const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+    const error = await run([process.execPath, cli, 'create', path.join(tempDir(), 'x'), '--python', venv.python], { env: { XDG_CACHE_HOME: tempDir() } }).catch((e: unknown) => e);
+    assert.ok(error instanceof ProcessError);
+    assert.equal(error.exitCode, 1);
+    assert.match(error.stderr, /belongs to the virtual environment .*; give a base interpreter/);
+  });
+
   it('setuptools and wheel are opt-in seeds', { skip: !existsSync(path.join(debianWheels)) && 'no /usr/share/python-wheels' }, async () => {
     const debian = { path: '/usr/bin/python3', ...(await probeInterpreter('/usr/bin/python3', { timeoutMs: 10_000 })) };
     const dest = path.join(tempDir(), '.venv');

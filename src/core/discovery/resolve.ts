@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors';
 import { discoverInterpreters, type DiscoveryOptions } from './discover';
+import { settingsLocator } from './locators';
 import { probeInterpreter } from './probe';
 import { describeSpec, nearestVersions, parseSpec, pickInterpreter } from './spec';
 import type { BaseInterpreter } from './types';
@@ -19,7 +20,11 @@ export async function resolveInterpreter(spec: string | undefined, discovery: Di
     await realpath(exe).catch(() => {
       throw new UserError(`No interpreter at ${exe}`);
     });
-    return { path: exe, ...(await probeInterpreter(exe, { timeoutMs: discovery.probeTimeoutMs ?? 5000, signal: discovery.signal, log: discovery.log })) };
+    // Through discovery, so the probe cache answers for an interpreter seen before.
+    const { interpreters } = await discoverInterpreters({ ...discovery, locators: [settingsLocator], extraSearchPaths: [exe] });
+    const [found] = interpreters;
+    if (found?.isVenv) throw new UserError(`${exe} belongs to the virtual environment ${found.prefix}; give a base interpreter${found.base ? `, such as ${found.base}` : ''}`);
+    return found ?? { path: exe, ...(await probeInterpreter(exe, { timeoutMs: discovery.probeTimeoutMs ?? 5000, signal: discovery.signal, log: discovery.log })) };
   }
   const { interpreters } = await discoverInterpreters(discovery);
   const found = pickInterpreter(interpreters, parsed);

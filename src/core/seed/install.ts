@@ -1,4 +1,5 @@
-import { chmodSync, copyFileSync, linkSync, mkdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { VenvLayout } from '../venv/builtin';
 import type { ConsoleScript, SeedImage } from './image';
@@ -37,20 +38,20 @@ function copyPreservingTime(source: string, target: string): void {
 }
 
 /**
- * Lays an image into the venv's site-packages and writes its console scripts into `bin`.
- * Folders are always the venv's own, so nothing a later `pip install`, `pip uninstall` or
- * `.pyc` rewrite does inside the venv can reach the shared image. Hard links fall back to
- * copies across devices.
+ * Lays an image's files into `siteDir` (a venv's site-packages, or a spare being staged). Folders
+ * are always created, never linked, so nothing a later `pip install`, `pip uninstall` or `.pyc`
+ * rewrite does inside the venv can reach the shared image. Hard links fall back to copies
+ * across devices.
  *
- * @throws {Error} (a Node file-system error) when the venv cannot be written.
+ * @throws {Error} (a Node file-system error) when the folder cannot be written.
  */
-export function installImage(image: SeedImage, layout: VenvLayout, mode: AppDataMode = 'hardlink'): void {
+export function layImage(image: SeedImage, siteDir: string, mode: AppDataMode = 'hardlink'): void {
   const site = path.join(image.dir, 'site');
-  for (const dir of image.manifest.dirs) mkdirSync(path.join(layout.purelib, dir));
+  for (const dir of image.manifest.dirs) mkdirSync(path.join(siteDir, dir));
   let place = mode === 'symlink' ? symlinkSync : mode === 'copy' ? copyPreservingTime : linkSync;
   for (const file of image.manifest.files) {
     const source = path.join(site, file);
-    const target = path.join(layout.purelib, file);
+    const target = path.join(siteDir, file);
     try {
       place(source, target);
     } catch (error) {
@@ -59,10 +60,76 @@ export function installImage(image: SeedImage, layout: VenvLayout, mode: AppData
       place(source, target);
     }
   }
+}
+
+/** Writes an image's console scripts into the venv's `bin`, with the venv's interpreter in the shebang. */
+export function writeConsoleScripts(image: SeedImage, layout: VenvLayout): void {
   const python = path.join(layout.bin, 'python');
   for (const script of image.manifest.scripts) {
     const file = path.join(layout.bin, script.name);
     writeFileSync(file, consoleScript(script, python));
     chmodSync(file, 0o755);
   }
+}
+
+/** Lays every image into the venv and writes their console scripts. */
+export function installImages(images: readonly SeedImage[], layout: VenvLayout, mode: AppDataMode = 'hardlink'): void {
+  for (const image of images) {
+    layImage(image, layout.purelib, mode);
+    writeConsoleScripts(image, layout);
+  }
+}
+
+/**
+ * Spares: complete, hard-linked site-packages folders for a seed set, staged in the cache ahead
+ * of time. Creating a venv then renames one into place instead of making a hundred folders and a
+ * thousand links, which is what makes a warm creation take a few milliseconds. A spare is used
+ * at most once (rename is atomic, so two processes never get the same one).
+ */
+function sparesDir(cacheDir: string, images: readonly SeedImage[]): string {
+  const key = createHash('sha256').update(images.map((i) => i.dir).join('\n')).digest('hex').slice(0, 16);
+  return path.join(cacheDir, 'spares', key);
+}
+
+/** Stages one spare site-packages for `images` (hard links), unless one is waiting already. */
+export function stageSpare(cacheDir: string, images: readonly SeedImage[]): void {
+  const dir = sparesDir(cacheDir, images);
+  if (listSpares(dir).length > 0) return;
+  const building = path.join(dir, `.building-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(building, { recursive: true });
+  try {
+    for (const image of images) layImage(image, building, 'hardlink');
+    renameSync(building, path.join(dir, `spare-${randomBytes(6).toString('hex')}`));
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function listSpares(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => name.startsWith('spare-'));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Moves a staged spare into place as the venv's (empty) site-packages. False when there is none,
+ * another process took it first, or it lives on another file system; the caller then lays the
+ * images itself.
+ */
+export function takeSpare(cacheDir: string, images: readonly SeedImage[], layout: VenvLayout): boolean {
+  const dir = sparesDir(cacheDir, images);
+  for (const name of listSpares(dir)) {
+    try {
+      rmdirSync(layout.purelib);
+      renameSync(path.join(dir, name), layout.purelib);
+      for (const image of images) writeConsoleScripts(image, layout);
+      return true;
+    } catch {
+      mkdirSync(layout.purelib, { recursive: true });
+    }
+  }
+  return false;
 }

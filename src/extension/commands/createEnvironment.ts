@@ -55,6 +55,13 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
       }),
     );
     await adopt(services, folder, created.python, interpreter, location.dest, requirements);
+    setImmediate(() => {
+      try {
+        created.stageNext();
+      } catch (error) {
+        services.log.warn(`Could not stage seeds for the next environment: ${String(error)}`);
+      }
+    });
     const installed = requirements.length ? ` and installed ${requirements.map((r) => path.basename(r)).join(', ')}` : '';
     const how = [`${created.creator} creator`, ...created.seeded.map((s) => `${s.project} ${s.version} from ${s.source}`)].join(', ');
     void vscode.window.showInformationMessage(`Created ${name} with Python ${interpreter.version} (${how})${installed}.`);
