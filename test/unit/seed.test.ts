@@ -8,6 +8,7 @@ import { probeInterpreter } from '../../src/core/discovery/probe';
 import type { BaseInterpreter } from '../../src/core/discovery/types';
 import { ProcessError, run } from '../../src/core/process/run';
 import { parseConsoleScripts, scriptsForPython } from '../../src/core/seed/image';
+import { parseSimplePage } from '../../src/core/seed/index';
 import { consoleScript, scriptShebang } from '../../src/core/seed/install';
 import { findSeedWheel, offlineWheelSources, parseSeedRequest, wheelsIn } from '../../src/core/seed/wheels';
 import { createVenv } from '../../src/core/venv/create';
@@ -194,6 +195,29 @@ describe('pip index settings, against a PEP 503 index on 127.0.0.1', () => {
     const created = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), cacheDir: path.join(tempDir(), 'cache'), requirements: [requirements], pip: { indexUrl: index.url } });
     assert.equal((await run([created.python, '-c', 'import pilotfish; print(pilotfish.__version__)'])).stdout, '1.0.0');
     assert.ok(index.requests.some((r) => r.startsWith('/simple/pilotfish/')), 'pip asked the fixture index');
+  });
+
+  it('a seed found in no local source comes from the index, hash-checked; offline, it is an error naming where it looked', async () => {
+    const cacheDir = path.join(tempDir(), 'cache');
+    const created = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), cacheDir, seed: [{ project: 'pip' }, { project: 'remora' }], pip: { indexUrl: index.url } });
+    assert.deepEqual(created.seeded.map((s) => [s.project, s.source]), [['pip', 'ensurepip'], ['remora', 'index']]);
+    assert.equal((await run([created.python, '-c', 'import remora; print(remora.__version__)'])).stdout, '0.3.0');
+    const asked = index.requests.length;
+    const dest = path.join(tempDir(), '.venv');
+    await assert.rejects(
+      createVenv({ interpreter, dest, cacheDir: path.join(tempDir(), 'cache'), seed: [{ project: 'remora' }], pip: { indexUrl: index.url, offline: true } }),
+      /No wheel of remora fits Python [\d.]+: looked in .*ensurepip.*, or allow the index \(not offline\)/,
+    );
+    assert.equal(index.requests.length, asked, 'offline seeding sent nothing to the index');
+    assert.equal(existsSync(dest), false);
+  });
+
+  it('parses PEP 503 pages: relative links, sha256 fragments, escaped data-requires-python', () => {
+    const html = '<a href="../../files/pip-24.0-py3-none-any.whl#sha256=' + 'a'.repeat(64) + '" data-requires-python="&gt;=3.7">pip-24.0-py3-none-any.whl</a>\n<a href="https://cdn.example/pip-1.0.tar.gz">pip-1.0.tar.gz</a>';
+    assert.deepEqual(parseSimplePage(html, 'http://127.0.0.1:9/simple/pip/'), [
+      { filename: 'pip-24.0-py3-none-any.whl', url: 'http://127.0.0.1:9/files/pip-24.0-py3-none-any.whl', sha256: 'a'.repeat(64), requiresPython: '>=3.7' },
+      { filename: 'pip-1.0.tar.gz', url: 'https://cdn.example/pip-1.0.tar.gz' },
+    ]);
   });
 
   it('offline never touches the index: pip fails with its own message instead', async () => {

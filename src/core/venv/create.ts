@@ -7,7 +7,8 @@ import { pipInstall, requirementArgs, type PipSettings } from '../pip/install';
 import { run, type CommandLogger } from '../process/run';
 import { ensureImage, hasImage, type SeedImage } from '../seed/image';
 import { installImages, stageSpare, takeSpare, type AppDataMode } from '../seed/install';
-import { findSeedWheel, offlineWheelSources, type SeedRequest, type SeedSource } from '../seed/wheels';
+import { fetchSeedWheel } from '../seed/index';
+import { findSeedWheel, offlineWheelSources, type SeedRequest, type SeedSource, type SeedWheel } from '../seed/wheels';
 import { builtinSupports, venvLayout, writeVenv, type LinkMode, type VenvLayout } from './builtin';
 import { seedCacheDir, userCacheDir } from '../paths';
 import { readPyvenvCfg } from './pyvenvCfg';
@@ -81,7 +82,7 @@ export interface CreatedVenv {
  * A failure or cancellation before seeding finishes removes the half-made venv; a failure while
  * installing requirements leaves the working venv in place and says so.
  *
- * @throws {UserError} for a folder in the way, a missing requirements file, an interpreter that cannot make venvs, or a seed with no local wheel.
+ * @throws {UserError} for a folder in the way, a missing requirements file, an interpreter that cannot make venvs, or a seed with no wheel.
  * @throws {ProcessError} when venv or pip fails (the message carries pip's own error line).
  * @throws {CancelledError} when `signal` aborts.
  */
@@ -96,15 +97,7 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
     throw new UserError(`Python ${interpreter.version} at ${interpreter.path} cannot create virtual environments (no venv module); choose Python 3.3 or newer`);
   }
   const cacheDir = options.cacheDir ?? seedCacheDir(userCacheDir());
-  const seeds = (options.seed ?? [{ project: 'pip' }]).map((request) => {
-    const wheel = findSeedWheel(offlineWheelSources(interpreter, options.findLinks), request, interpreter.versionInfo.slice(0, 3).join('.'), (w) => hasImage(cacheDir, w, interpreter));
-    if (!wheel) {
-      throw new UserError(
-        `No local wheel of ${request.project}${request.specifier ?? ''} fits Python ${interpreter.version}: looked in ${offlineWheelSources(interpreter, options.findLinks).map((s) => s.dir).join(', ')}. Add a folder holding one with --find-links (or the venvPilot.seed.findLinks setting); on Debian, install python3-pip-whl`,
-      );
-    }
-    return wheel;
-  });
+  const seeds = await findSeeds(options, cacheDir);
   await prepareDestination(dir, options.clear === true);
 
   const python = path.join(dir, 'bin', 'python');
@@ -153,6 +146,32 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
       if (spareImages.length > 0) stageSpare(cacheDir, spareImages);
     },
   };
+}
+
+/**
+ * The wheel for each seed: the local sources first (find-links, ensurepip, Debian's wheels), then
+ * the configured index unless offline.
+ *
+ * @throws {UserError} naming where it looked when a seed has no fitting wheel.
+ */
+async function findSeeds(options: CreateVenvOptions, cacheDir: string): Promise<SeedWheel[]> {
+  const { interpreter } = options;
+  const version = interpreter.versionInfo.slice(0, 3).join('.');
+  const sources = offlineWheelSources(interpreter, options.findLinks);
+  const seeds: SeedWheel[] = [];
+  for (const request of options.seed ?? [{ project: 'pip' }]) {
+    const local = findSeedWheel(sources, request, version, (w) => hasImage(cacheDir, w, interpreter));
+    const indexUrl = options.pip?.offline ? undefined : options.pip?.indexUrl;
+    const wheel = local ?? (indexUrl ? await fetchSeedWheel(indexUrl, request, version, path.join(cacheDir, 'downloads'), options.signal) : undefined);
+    if (!wheel) {
+      const places = [...sources.map((s) => s.dir), ...(indexUrl ? [indexUrl] : [])].join(', ');
+      throw new UserError(
+        `No wheel of ${request.project}${request.specifier ?? ''} fits Python ${interpreter.version}: looked in ${places}. Add a folder holding one with --find-links (or the venvPilot.seed.findLinks setting)${options.pip?.offline ? ', or allow the index (not offline)' : ''}; on Debian, install python3-pip-whl`,
+      );
+    }
+    seeds.push(wheel);
+  }
+  return seeds;
 }
 
 /** Ensures `dir` is absent or empty, clearing it first when it is a venv and `clear` is set. */
