@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { evaluateMarker, parsePep508 } from '../../src/core/requirements/pep508';
+import { logicalLines, parseRequirementsFile, parseRequirementsText, type RequirementsItem } from '../../src/core/requirements/parser';
+import { tempDir } from '../fixtures/machine';
+import { oraclePython, pipOracle, type PipVerdict } from '../fixtures/pipOracle';
+
+const CORPUS = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'requirements-corpus');
+const noOracle = !oraclePython() && 'no interpreter here bundles pip 23.2.1, the oracle';
+
+/** Our verdict in pip's terms: OK with the requirements (constraints included), or ERR. */
+function verdict(items: readonly RequirementsItem[]): { ok: boolean; count: number; reqs: { name: string | null; specifier: string; constraint: boolean; editable: boolean }[] } {
+  const reqs = items.filter((i) => i.kind === 'requirement').map((r) => ({ name: r.name ?? null, specifier: r.specifier, constraint: r.constraint, editable: r.editable }));
+  return { ok: !items.some((i) => i.kind === 'error'), count: reqs.length, reqs };
+}
+
+/** pip's specifier strings sort the clauses; compare sets. */
+const clauses = (s: string): string => s.split(',').filter(Boolean).sort().join(',');
+
+// Each case is a requirements file (and any files it includes); pip 23.2.1 decides the expected outcome.
+const CASES: [title: string, text: string, extra?: Record<string, string>][] = [
+  ['a bare name', 'requests\n'],
+  ['a pinned version', 'requests==2.31.0\n'],
+  ['a range', 'requests>=2.0,<3\n'],
+  ['spaces around operators', 'requests >= 2.0 , < 3\n'],
+  ['compatible release', 'requests~=2.31\n'],
+  ['arbitrary equality', 'requests===2.31.0\n'],
+  ['exclusion', 'requests!=2.30.0\n'],
+  ['a wildcard', 'django==4.2.*\n'],
+  ['a local version', 'torch==2.1.2+cu118\n'],
+  ['a pre-release', 'black==24.1a1\n'],
+  ['a post-release', 'xformers==0.0.23.post1\n'],
+  ['a dev release', 'pip==24.1.dev0\n'],
+  ['extras', 'requests[socks,security]>=2\n'],
+  ['empty extras', 'requests[]\n'],
+  ['parenthesised specifier', 'requests (>=2.0)\n'],
+  ['a marker', 'pywin32>=300; sys_platform == "win32"\n'],
+  ['a marker without a space', 'pywin32>=300;sys_platform=="win32"\n'],
+  ['a compound marker', 'tomli; python_version < "3.11" and (platform_system == "Linux" or os_name == "nt")\n'],
+  ['a marker with in', 'colorama; "win" in sys_platform\n'],
+  ['a marker with not in', 'uvloop; sys_platform not in "win32 cygwin"\n'],
+  ['an unknown marker variable', 'foo; color == "red"\n'],
+  ['a marker missing its value', 'foo; python_version <\n'],
+  ['name @ URL', 'pip @ https://example.com/pip-23.2.1-py3-none-any.whl\n'],
+  ['name @ URL ; marker', 'pip @ https://example.com/pip-23.2.1-py3-none-any.whl ; python_version >= "3.8"\n'],
+  ['name @ file URL', 'mylib @ file:///tmp/mylib\n'],
+  ['a bare wheel URL', 'https://example.com/wheels/pilotfish-1.0.0-py3-none-any.whl\n'],
+  ['a bare sdist URL', 'https://example.com/pilotfish-1.0.0.tar.gz\n'],
+  ['a VCS URL with egg', 'git+https://github.com/pallets/flask.git@3.0.0#egg=flask\n'],
+  ['a VCS URL without egg', 'git+https://github.com/pallets/flask.git\n'],
+  ['a VCS URL with egg and version', 'git+https://github.com/x/y.git#egg=y==1.0\n'],
+  ['an editable VCS URL with egg', '-e git+https://github.com/pallets/flask.git#egg=flask\n'],
+  ['an editable VCS URL without egg', '-e git+https://github.com/pallets/flask.git\n'],
+  ['an editable local project', '-e ./proj\n', { 'proj/pyproject.toml': '[project]\nname = "proj"\n' }],
+  ['an editable local project with extras', '-e ./proj[dev]\n', { 'proj/setup.py': 'from setuptools import setup\nsetup()\n' }],
+  ['an editable path that does not exist', '-e ./missing\n'],
+  ['a local project directory', './proj\n', { 'proj/setup.py': 'from setuptools import setup\nsetup()\n' }],
+  ['a directory that is not a project', './empty/\n', { 'empty/README': 'x' }],
+  ['a local wheel that exists', './dist/pilotfish-1.0.0-py3-none-any.whl\n', { 'dist/pilotfish-1.0.0-py3-none-any.whl': 'x' }],
+  ['a local wheel that does not exist', './dist/remora-0.3.0-py3-none-any.whl\n'],
+  ['a local sdist', 'pkgs/pilotfish-1.0.0.tar.gz\n'],
+  ['a path that is neither', './not-a-thing\n'],
+  ['a comment line', '# just a comment\nrequests\n'],
+  ['a trailing comment', 'requests==2.31.0  # pinned\n'],
+  ['a hash sign without a space', 'requests==2.31.0#notacomment\n'],
+  ['a line continuation', 'requests\\\n==2.31.0\n'],
+  ['a continuation of options', 'requests==2.31.0 \\\n    --hash=sha256:aaaa \\\n    --hash=sha256:bbbb\n'],
+  ['a trailing continuation at the end of the file', 'requests\\\n'],
+  ['a comment ending in a backslash', '# comment \\\nrequests\n'],
+  ['blank lines and CRLF', '\r\nrequests\r\n\r\nflask\r\n'],
+  ['environment variables', 'https://${HOST}/pilotfish-1.0.0-py3-none-any.whl\n'],
+  ['an index URL', '-i https://example.com/simple\nrequests\n'],
+  ['an index URL with =', '--index-url=https://example.com/simple\nrequests\n'],
+  ['an extra index URL', '--extra-index-url https://example.com/simple\nrequests\n'],
+  ['no index and find links', '--no-index\n--find-links ./wheels\n-f https://example.com/links\nrequests\n'],
+  ['trusted host, pre, prefer-binary', '--trusted-host example.com\n--pre\n--prefer-binary\nrequests\n'],
+  ['binary options', '--only-binary :all:\n--no-binary=lxml\nrequests\n'],
+  ['require hashes', '--require-hashes\nrequests==2.31.0 --hash=sha256:aaaa\n'],
+  ['use-feature', '--use-feature=truststore\nrequests\n'],
+  ['an abbreviated long option', '--extra-index https://example.com/simple\nrequests\n'],
+  ['an ambiguous abbreviation', '--no https://example.com\nrequests\n'],
+  ['an unknown option', '--frobnicate\nrequests\n'],
+  ['a removed option', 'requests --install-option="--prefix=/x"\n'],
+  ['an option missing its value', 'requests\n--index-url\n'],
+  ['config settings per requirement', 'requests --config-settings=key=value\n'],
+  ['global option per requirement', 'requests --global-option=--no-user-cfg\n'],
+  ['a -r include', '-r base.txt\nflask\n', { 'base.txt': 'requests\nclick\n' }],
+  ['a --requirement= include', '--requirement=base.txt\n', { 'base.txt': 'requests\n' }],
+  ['a -c constraint', '-c constraints.txt\nrequests\n', { 'constraints.txt': 'requests==2.31.0\nurllib3<2\n' }],
+  ['nested includes relative to each file', '-r sub/a.txt\n', { 'sub/a.txt': '-r ../b.txt\nflask\n', 'b.txt': 'requests\n' }],
+  ['a missing include', '-r nope.txt\n'],
+  ['several requirements on one line', 'requests flask\n'],
+  ['a Jinja template line', '{% if x %}\nrequests\n'],
+  ['= instead of ==', 'requests=2.31.0\n'],
+  ['an invalid version', 'requests==not.a.version!\n'],
+  ['an invalid name', '-requests\n'],
+  ['unbalanced quotes in options', "requests --hash='sha256:aaaa\n"],
+  ['a UTF-8 BOM', '\uFEFFrequests\n'],
+];
+
+describe('requirements parser agrees with pip 23.2.1', () => {
+  let ask: (files: { file: string; cwd: string }[]) => Promise<PipVerdict[]>;
+  before(async () => {
+    if (!noOracle) ask = await pipOracle();
+  });
+
+  it(`on a table of ${CASES.length} cases from pip's documented format`, { skip: noOracle }, async () => {
+    assert.ok(CASES.length >= 60);
+    const root = tempDir();
+    const files = CASES.map(([, text, extra], i) => {
+      const dir = path.join(root, `case-${i}`);
+      for (const [name, content] of Object.entries({ ...extra, 'requirements.txt': text })) {
+        mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        writeFileSync(path.join(dir, name), content);
+      }
+      return { file: path.join(dir, 'requirements.txt'), cwd: dir };
+    });
+    const pip = await ask(files);
+    const env = { HOST: 'example.com' };
+    const disagreements = CASES.flatMap(([title], i) => {
+      const expected = pip[i] as PipVerdict;
+      const ours = verdict(parseRequirementsFile(files[i]?.file ?? '', { env }).items);
+      const same = expected.ok === ours.ok && (!expected.ok || (expected.count === ours.count && expected.reqs.every((r, j) => r.name?.toLowerCase() === ours.reqs[j]?.name?.toLowerCase() && clauses(r.specifier) === clauses(ours.reqs[j]?.specifier ?? '') && r.editable === ours.reqs[j]?.editable && r.constraint === ours.reqs[j]?.constraint)));
+      return same ? [] : [`${title}: pip ${JSON.stringify(expected)} / ours ${JSON.stringify(ours)}`];
+    });
+    assert.deepEqual(disagreements, []);
+  });
+
+  it('on all 45 files of the real-world corpus, and on SOURCES.md', { skip: noOracle }, async () => {
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir).sort()) {
+        const file = path.join(dir, name);
+        if (statSync(file).isDirectory()) walk(file);
+        else if (/\.(txt|in)$/.test(name)) files.push(file);
+      }
+    };
+    walk(CORPUS);
+    assert.equal(files.length, 45);
+    const pip = await ask(files.map((file) => ({ file, cwd: path.dirname(file) })));
+    const sources = readFileSync(path.join(CORPUS, 'SOURCES.md'), 'utf8');
+    files.forEach((file, i) => {
+      const expected = pip[i] as PipVerdict;
+      const ours = verdict(parseRequirementsFile(file, { env: {} }).items);
+      const name = path.relative(CORPUS, file);
+      assert.equal(ours.ok, expected.ok, `${name}: pip says ${expected.ok ? 'OK' : (expected as { error: string }).error}`);
+      if (expected.ok) assert.equal(ours.count, expected.count, `${name}: requirement count`);
+      // The static record, so a broken oracle cannot make this pass.
+      const row = new RegExp(`^\\| ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\| (OK (\\d+)|ERR)`, 'm').exec(sources);
+      if (row?.[2]) assert.equal(ours.count, Number(row[2]), `${name}: SOURCES.md count`);
+      else if (row) assert.equal(ours.ok, false, `${name}: SOURCES.md says ERR`);
+    });
+  });
+});
+
+describe('requirements parser details', () => {
+  it('gives every item its file and range, continuations spanning lines', () => {
+    const items = parseRequirementsText('# top\nrequests==2.31.0 \\\n  --hash=sha256:aaaa\n\n-i https://example.com/simple\n', '/p/requirements.txt');
+    assert.deepEqual(items.map((i) => [i.kind, i.range.startLine, i.range.endLine]), [['requirement', 1, 2], ['option', 4, 4]]);
+    const [req, option] = items;
+    assert.equal(req?.kind === 'requirement' && req.hashes[0], 'sha256:aaaa');
+    assert.equal(option?.kind === 'option' && option.value, 'https://example.com/simple');
+    assert.equal(req?.range.file, '/p/requirements.txt');
+  });
+
+  it('detects include cycles instead of recursing forever', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'a.txt'), '-r b.txt\nrequests\n');
+    writeFileSync(path.join(dir, 'b.txt'), '-r a.txt\nflask\n');
+    const { items, files } = parseRequirementsFile(path.join(dir, 'a.txt'));
+    assert.deepEqual(files.map((f) => path.basename(f)), ['a.txt', 'b.txt']);
+    assert.deepEqual(items.filter((i) => i.kind === 'error').map((i) => (i as { message: string }).message), ['Include cycle: a.txt -> b.txt -> a.txt']);
+    assert.deepEqual(items.filter((i) => i.kind === 'requirement').map((i) => (i as { name: string }).name), ['flask', 'requests']);
+  });
+
+  it('leaves ${VAR} alone when the variable is unset, and expands it when set', () => {
+    assert.deepEqual(logicalLines('x @ https://${TOKEN}@h/x.whl\n', {}).map((l) => l.text), ['x @ https://${TOKEN}@h/x.whl']);
+    assert.deepEqual(logicalLines('x @ https://${TOKEN}@h/x.whl\n', { TOKEN: 't0k' }).map((l) => l.text), ['x @ https://t0k@h/x.whl']);
+  });
+
+  it('evaluates markers against an interpreter environment', () => {
+    const env = { python_version: '3.12', python_full_version: '3.12.1', sys_platform: 'linux', platform_system: 'Linux', os_name: 'posix', implementation_name: 'cpython', platform_machine: 'x86_64' };
+    assert.equal(evaluateMarker('python_version < "3.11"', env), false);
+    assert.equal(evaluateMarker('python_version >= "3.8" and sys_platform == "linux"', env), true);
+    assert.equal(evaluateMarker('sys_platform == "win32" or (os_name == "posix" and "86" in platform_machine)', env), true);
+    assert.equal(evaluateMarker('python_full_version != "3.12.1"', env), false);
+    assert.equal(evaluateMarker('nonsense ==', env), undefined);
+    assert.deepEqual(parsePep508('Flask_Login[a, b] >=1 ; python_version>"3"'), { ok: true, requirement: { name: 'Flask_Login', normalizedName: 'flask-login', extras: ['a', 'b'], specifier: '>=1', marker: 'python_version>"3"' } });
+  });
+
+  it('survives 10,000 generated inputs: no throw, no hang, ranges inside the text', () => {
+    const pieces = ['requests', 'flask', '==', '>=', '<', '~=', '1.0', '2.*', '[', ']', ',', ';', ' ', '  ', '\t', '\n', '\r\n', '\\', '#', '-r', '-c', '-e', '-i', '--hash', '=', 'sha256:ab', '--index-url', '--pre', '"', "'", '(', ')', '@', 'https://h/x.whl', 'git+https://h/r.git', '#egg=', 'python_version', 'and', 'or', 'in', '${VAR}', '.', '/', './x', '\u00e9', '\uFEFF', '{%', '%}'];
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 6 })), { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        const items = parseRequirementsText(text, '/virtual/requirements.txt', { env: { VAR: 'v' } });
+        const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).length;
+        return items.every((i) => i.range.startLine <= i.range.endLine && i.range.endLine < lines);
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+});
