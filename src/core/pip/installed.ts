@@ -1,0 +1,170 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { normalizeProjectName } from '../requirements/pep508';
+import { readPyvenvCfg } from '../venv/pyvenvCfg';
+
+/** PEP 610 `direct_url.json`. */
+export interface DirectUrl {
+  readonly url: string;
+  readonly subdirectory?: string;
+  readonly vcs_info?: { readonly vcs: string; readonly commit_id: string; readonly requested_revision?: string };
+  readonly archive_info?: { readonly hash?: string; readonly hashes?: Readonly<Record<string, string>> };
+  readonly dir_info?: { readonly editable?: boolean };
+}
+
+/** An installed distribution, read from its `.dist-info` or `.egg-info` without running Python. */
+export interface InstalledDistribution {
+  /** `Name` from METADATA, as written. */
+  readonly name: string;
+  /** PEP 503 normalised name. */
+  readonly normalizedName: string;
+  readonly version: string;
+  /** The metadata folder. */
+  readonly location: string;
+  readonly directUrl?: DirectUrl;
+  /** For an editable install: the project folder (from PEP 610 `dir_info.editable` or a legacy `.egg-link`). */
+  readonly editableLocation?: string;
+  /** Which form the metadata took. */
+  readonly format: 'dist-info' | 'egg-info';
+  /** `Requires-Dist` lines (PEP 508 strings, markers included). */
+  readonly requires: readonly string[];
+  /** `Summary`. */
+  readonly summary?: string;
+  readonly installer?: string;
+}
+
+/** RFC 822-style metadata headers (METADATA, PKG-INFO): name -> values, keys lower-case; the body is ignored. */
+export function parseMetadataHeaders(text: string): Map<string, string[]> {
+  const headers = new Map<string, string[]>();
+  let last: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '') break;
+    if (/^[ \t]/.test(line) && last) {
+      const values = headers.get(last) ?? [];
+      values[values.length - 1] += `\n${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    last = line.slice(0, colon).trim().toLowerCase();
+    headers.set(last, [...(headers.get(last) ?? []), line.slice(colon + 1).trim()]);
+  }
+  return headers;
+}
+
+const readText = (file: string): string | undefined => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The site-packages folders of a venv, in `sys.path` order: its own, then (with
+ * `include-system-site-packages = true`) none of the base's, which this version does not read.
+ */
+export function venvSitePackages(venvDir: string): string[] {
+  const cfg = readPyvenvCfg(venvDir);
+  const version = cfg?.version?.split('.').slice(0, 2).join('.');
+  const lib = path.join(venvDir, 'lib');
+  const candidates = readdirSafe(lib)
+    .filter((name) => /^(python|pypy)\d/.test(name))
+    .sort((a, b) => Number(b.endsWith(version ?? '')) - Number(a.endsWith(version ?? '')))
+    .map((name) => path.join(lib, name, 'site-packages'));
+  return candidates.filter((dir) => existsSync(dir));
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Legacy editables: `NAME.egg-link` files in site-packages, whose first line is the project folder. */
+function eggLinks(siteDir: string): Map<string, string> {
+  const links = new Map<string, string>();
+  for (const name of readdirSafe(siteDir).filter((n) => n.endsWith('.egg-link'))) {
+    const target = readText(path.join(siteDir, name))?.split(/\r?\n/)[0]?.trim();
+    if (target) links.set(normalizeProjectName(name.slice(0, -'.egg-link'.length)), path.resolve(siteDir, target));
+  }
+  return links;
+}
+
+function readDistribution(metadataDir: string, format: InstalledDistribution['format'], links: Map<string, string>): InstalledDistribution | undefined {
+  const metadata = readText(path.join(metadataDir, format === 'dist-info' ? 'METADATA' : 'PKG-INFO'));
+  if (metadata === undefined) return undefined;
+  const headers = parseMetadataHeaders(metadata);
+  const name = headers.get('name')?.[0];
+  const version = headers.get('version')?.[0];
+  if (!name || !version) return undefined;
+  let directUrl: DirectUrl | undefined;
+  try {
+    directUrl = JSON.parse(readText(path.join(metadataDir, 'direct_url.json')) ?? 'null') ?? undefined;
+  } catch {
+    directUrl = undefined;
+  }
+  const normalizedName = normalizeProjectName(name);
+  const fromDirectUrl = directUrl?.dir_info?.editable && directUrl.url.startsWith('file:') ? fileURLToPath(directUrl.url) : undefined;
+  const editableLocation = links.get(normalizedName) ?? fromDirectUrl;
+  const requires = format === 'dist-info' ? (headers.get('requires-dist') ?? []) : parseEggRequires(readText(path.join(metadataDir, 'requires.txt')));
+  return {
+    name,
+    normalizedName,
+    version,
+    location: metadataDir,
+    format,
+    requires,
+    ...(directUrl ? { directUrl } : {}),
+    ...(editableLocation ? { editableLocation } : {}),
+    ...(headers.get('summary')?.[0] ? { summary: headers.get('summary')?.[0] } : {}),
+    ...(readText(path.join(metadataDir, 'INSTALLER')) ? { installer: readText(path.join(metadataDir, 'INSTALLER'))?.trim() } : {}),
+  };
+}
+
+/** `requires.txt` of an egg-info: plain lines, `[extra]` or `[:marker]` sections (setuptools' format). */
+function parseEggRequires(text: string | undefined): string[] {
+  const out: string[] = [];
+  let marker = '';
+  for (const raw of (text ?? '').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    const section = /^\[(.*)\]$/.exec(line);
+    if (section) {
+      const [extra = '', condition = ''] = (section[1] ?? '').split(':');
+      marker = [extra && `extra == "${extra}"`, condition].filter(Boolean).join(' and ');
+      continue;
+    }
+    out.push(marker ? `${line}; ${marker}` : line);
+  }
+  return out;
+}
+
+/**
+ * Every distribution installed in the venv's site-packages, read straight from `*.dist-info`
+ * (METADATA, PEP 610 `direct_url.json`, INSTALLER) and `*.egg-info`, and legacy `.egg-link`
+ * editables. First found wins for a name, as on `sys.path`.
+ */
+export function installedDistributions(venvDir: string): InstalledDistribution[] {
+  const seen = new Map<string, InstalledDistribution>();
+  for (const siteDir of venvSitePackages(venvDir)) {
+    const links = eggLinks(siteDir);
+    for (const entry of readdirSafe(siteDir)) {
+      const format = entry.endsWith('.dist-info') ? 'dist-info' : entry.endsWith('.egg-info') ? 'egg-info' : undefined;
+      if (!format) continue;
+      const dist = readDistribution(path.join(siteDir, entry), format, links);
+      if (dist && !seen.has(dist.normalizedName)) seen.set(dist.normalizedName, dist);
+    }
+    // A legacy editable's metadata lives in the project folder, not in site-packages.
+    for (const [name, location] of links) {
+      if (seen.has(name)) continue;
+      const eggInfo = readdirSafe(location).find((e) => e.endsWith('.egg-info') && normalizeProjectName(e.slice(0, -'.egg-info'.length).split('-')[0] ?? '') === name);
+      const dist = eggInfo && readDistribution(path.join(location, eggInfo), 'egg-info', links);
+      if (dist) seen.set(dist.normalizedName, dist);
+    }
+  }
+  return [...seen.values()];
+}
