@@ -23,6 +23,7 @@ def main():
         "paths": sysconfig.get_paths(),
         "baseExecutable": getattr(sys, "_base_executable", None),
         "venvPaths": venv_paths(),
+        "markerEnvironment": marker_environment(),
         "hasVenvModule": has_module("venv"),
         "hasEnsurepip": has_module("ensurepip"),
     }
@@ -44,6 +45,32 @@ def venv_paths():
     variables = {"base": base, "platbase": base, "installed_base": base, "installed_platbase": base}
     paths = sysconfig.get_paths(scheme, vars=variables)
     return dict((key, value[len(base) + 1:]) for key, value in paths.items() if value.startswith(base + os.sep))
+
+
+def marker_environment():
+    """PEP 508 environment markers, as packaging's default_environment() computes them."""
+    implementation = getattr(sys, "implementation", None)
+    if implementation is not None:
+        info = implementation.version
+        iver = "%d.%d.%d" % (info.major, info.minor, info.micro)
+        if info.releaselevel != "final":
+            iver += info.releaselevel[0] + str(info.serial)
+        name = implementation.name
+    else:
+        iver, name = "0", ""
+    return {
+        "implementation_name": name,
+        "implementation_version": iver,
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_version": platform.version(),
+        "python_full_version": platform.python_version(),
+        "platform_python_implementation": platform.python_implementation(),
+        "python_version": ".".join(platform.python_version_tuple()[:2]),
+        "sys_platform": sys.platform,
+    }
 
 
 def has_module(name):

@@ -4,10 +4,14 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { activatedEnvironment } from './core/activation/environment';
 import { discoverInterpreters, type DiscoveryOptions } from './core/discovery/discover';
-import { describeError } from './core/errors';
+import { describeError, UserError } from './core/errors';
+import { freezeVenv } from './core/pip/freeze';
+import { syncVenv } from './core/pip/sync';
+import { readPyvenvCfg } from './core/venv/pyvenvCfg';
+import writeFileAtomic from 'write-file-atomic';
 import { probeCacheFile, seedCacheDir, userCacheDir } from './core/paths';
 import { parseSeedRequest } from './core/seed/wheels';
-import { resolveInterpreter } from './core/discovery/resolve';
+import { describeInterpreter, resolveInterpreter } from './core/discovery/resolve';
 import { createVenv } from './core/venv/create';
 
 const USAGE = `Usage:
@@ -17,6 +21,8 @@ const USAGE = `Usage:
           [--system-site-packages] [--prompt NAME] [--clear] [--no-vcs-ignore]
           [--seed pip[,setuptools,wheel] | --no-seed] [--find-links DIR]... [--index-url URL]
           [--offline] [--symlink-app-data] [--venv-module] [--json]
+  venv-pilot sync DEST -r FILE... [--exact] [--dry-run] [--offline] [--json]
+  venv-pilot freeze DEST [--all] [-o FILE]
   venv-pilot env DEST [--json]
 
 SPEC is an interpreter path or a version such as 3, 3.12 or 3.12.1.`;
@@ -110,6 +116,46 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; run: Comma
       } catch {
         // The cache is not writable: every creation lays its seeds itself.
       }
+    },
+  },
+  freeze: {
+    options: { all: { type: 'boolean' }, output: { type: 'string', short: 'o' } },
+    run: async (positionals, values, signal) => {
+      const dest = path.resolve(one(positionals, 'DEST'));
+      if (!readPyvenvCfg(dest)) throw new UserError(`${dest} is not a virtual environment (no pyvenv.cfg)`);
+      const text = await freezeVenv(dest, { all: values.all === true, signal });
+      if (typeof values.output === 'string') await writeFileAtomic(path.resolve(values.output), text);
+      else process.stdout.write(text);
+    },
+  },
+  sync: {
+    options: { requirement: { type: 'string', short: 'r', multiple: true }, exact: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, offline: { type: 'boolean' } },
+    run: async (positionals, values, signal) => {
+      const dest = path.resolve(one(positionals, 'DEST'));
+      const requirements = (values.requirement as string[] | undefined) ?? [];
+      if (requirements.length === 0) throw new UsageError('sync needs at least one -r FILE');
+      const python = path.join(dest, 'bin', 'python');
+      if (!readPyvenvCfg(dest)) throw new UserError(`${dest} is not a virtual environment (no pyvenv.cfg)`);
+      const interpreter = await describeInterpreter(python, discoveryOptions(values, signal));
+      const plan = await syncVenv(dest, {
+        requirements,
+        exact: values.exact === true,
+        dryRun: values['dry-run'] === true,
+        environment: interpreter.markerEnvironment ?? {},
+        interpreterIdentity: `${interpreter.executable}|${interpreter.version}`,
+        pip: { offline: values.offline === true },
+        signal,
+        onProgress: (message) => process.stderr.write(message + '\n'),
+      });
+      const summary = {
+        install: plan.install.map((i) => ({ requirement: i.requirement.text, reason: i.reason, ...(i.installed ? { installed: i.installed } : {}) })),
+        uninstall: plan.uninstall.map((d) => `${d.name}==${d.version}`),
+        satisfied: plan.satisfied.length,
+        skipped: plan.skipped.map((r) => r.text),
+      };
+      if (values.json) return void printJson(summary);
+      const nothing = summary.install.length === 0 && summary.uninstall.length === 0;
+      print(nothing ? `${dest} is in sync (${summary.satisfied} requirements satisfied)` : `${values['dry-run'] ? 'Would install' : 'Installed'}: ${summary.install.map((i) => i.requirement).join(', ') || 'nothing'}; ${values['dry-run'] ? 'would uninstall' : 'uninstalled'}: ${summary.uninstall.join(', ') || 'nothing'}`);
     },
   },
   env: {

@@ -21,7 +21,7 @@ export interface ProbeCache {
 }
 
 // Bumped whenever probe.py reports more: older entries lack the new fields.
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 /** Stats `exe` (following symlinks, so an upgraded base interpreter invalidates its venvs). */
 export async function fileKey(exe: string): Promise<FileKey> {

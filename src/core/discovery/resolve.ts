@@ -5,7 +5,7 @@ import { discoverInterpreters, type DiscoveryOptions } from './discover';
 import { settingsLocator } from './locators';
 import { probeInterpreter } from './probe';
 import { describeSpec, nearestVersions, parseSpec, pickInterpreter } from './spec';
-import type { BaseInterpreter } from './types';
+import type { BaseInterpreter, Interpreter } from './types';
 
 /**
  * The base interpreter for a spec (see {@link parseSpec}); without a spec, the newest Python 3
@@ -20,11 +20,9 @@ export async function resolveInterpreter(spec: string | undefined, discovery: Di
     await realpath(exe).catch(() => {
       throw new UserError(`No interpreter at ${exe}`);
     });
-    // Through discovery, so the probe cache answers for an interpreter seen before.
-    const { interpreters } = await discoverInterpreters({ ...discovery, locators: [settingsLocator], extraSearchPaths: [exe] });
-    const [found] = interpreters;
-    if (found?.isVenv) throw new UserError(`${exe} belongs to the virtual environment ${found.prefix}; give a base interpreter${found.base ? `, such as ${found.base}` : ''}`);
-    return found ?? { path: exe, ...(await probeInterpreter(exe, { timeoutMs: discovery.probeTimeoutMs ?? 5000, signal: discovery.signal, log: discovery.log })) };
+    const found = await describeInterpreter(exe, discovery);
+    if (found.isVenv) throw new UserError(`${exe} belongs to the virtual environment ${found.prefix}; give a base interpreter${found.base ? `, such as ${found.base}` : ''}`);
+    return found;
   }
   const { interpreters } = await discoverInterpreters(discovery);
   const found = pickInterpreter(interpreters, parsed);
@@ -33,4 +31,17 @@ export async function resolveInterpreter(spec: string | undefined, discovery: Di
     throw new UserError(`No interpreter matches ${describeSpec(parsed)}; ${nearest.length ? `nearest found: ${nearest.join(', ')}` : 'no interpreters were found'}`);
   }
   return found;
+}
+
+/**
+ * Probes one interpreter, a venv's included, through discovery so the probe cache answers for
+ * one seen before.
+ *
+ * @throws {UserError} (or {@link ProcessError}) when it is not a working interpreter.
+ */
+export async function describeInterpreter(exe: string, discovery: DiscoveryOptions): Promise<Interpreter | (BaseInterpreter & { isVenv: false; base?: string; prefix: string })> {
+  const { interpreters, problems } = await discoverInterpreters({ ...discovery, locators: [settingsLocator], extraSearchPaths: [exe] });
+  if (interpreters[0]) return interpreters[0];
+  if (problems[0]) throw new UserError(problems[0].message);
+  return { path: exe, isVenv: false, ...(await probeInterpreter(exe, { timeoutMs: discovery.probeTimeoutMs ?? 5000, signal: discovery.signal, log: discovery.log })) };
 }

@@ -59,6 +59,8 @@ export interface ProbeInfo {
   readonly baseExecutable?: string | null;
   /** sysconfig paths of a venv made from this interpreter, relative to the venv folder (`purelib`: `lib/python3.12/site-packages`). */
   readonly venvPaths?: Readonly<Record<string, string>>;
+  /** PEP 508 marker environment (python_version, sys_platform, ...), as packaging computes it. */
+  readonly markerEnvironment?: Readonly<Record<string, string>>;
   /** Whether `venv` can be imported (absent on 2.7). */
   readonly hasVenvModule: boolean;
   readonly hasEnsurepip: boolean;

@@ -81,6 +81,7 @@ export function parsePep508(text: string): Pep508Result {
     if (parenthesised) i++;
     const specMatch = /^[^;()]*/.exec(text.slice(i));
     const raw = (specMatch?.[0] ?? '').trim();
+    if (raw && !/^(===|==|!=|~=|>=|<=|>|<)/.test(raw)) return fail('Expected end or semicolon (after name and no valid version specifier)');
     if (raw) {
       const compact = raw.replace(/\s+/g, '');
       const pep440 = validRange(compact) && /^(===|==|!=|~=|>=|<=|>|<)/.test(compact);

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { probeInterpreter } from '../../src/core/discovery/probe';
+import type { BaseInterpreter } from '../../src/core/discovery/types';
+import { CancelledError, UserError } from '../../src/core/errors';
+import { installedDistributions } from '../../src/core/pip/installed';
+import { syncVenv } from '../../src/core/pip/sync';
+import { run } from '../../src/core/process/run';
+import { parseRequirementsFile } from '../../src/core/requirements/parser';
+import { isStale, planSync } from '../../src/core/requirements/sync';
+import { createVenv, type CreatedVenv } from '../../src/core/venv/create';
+import { processesMentioning, pyenvPython, tempDir } from '../fixtures/machine';
+import { useHermeticPip } from '../fixtures/pipEnv';
+import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
+
+useHermeticPip();
+
+const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
+let interpreter: BaseInterpreter;
+let wheels: string;
+const cacheDir = path.join(tempDir(), 'cache');
+
+before(async () => {
+  interpreter = { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) };
+  wheels = path.join(tempDir(), 'wheels');
+  buildWheels(wheels, [
+    ...DEMO_PACKAGES,
+    { name: 'pilotfish', version: '2.0.0', requires: ['remora>=0.3', 'barnacle; extra == "shiny"'], extras: { shiny: ['barnacle'] } },
+    { name: 'wrasse', version: '0.2.0', requires: ['remora; python_version < "3"'] },
+    { name: 'only-windows', version: '1.0' },
+  ]);
+});
+
+/** A venv with the demo packages, and a requirements file in its project folder. */
+async function project(requirements: string): Promise<{ venv: CreatedVenv; file: string; sync: (extra?: Partial<Parameters<typeof syncVenv>[1]>) => ReturnType<typeof syncVenv>; commands: string[] }> {
+  const dir = tempDir();
+  const venv = await createVenv({ interpreter, dest: path.join(dir, '.venv'), cacheDir });
+  const file = path.join(dir, 'requirements.txt');
+  writeFileSync(file, `--no-index\n--find-links ${wheels}\n${requirements}`);
+  const commands: string[] = [];
+  const sync = (extra: Partial<Parameters<typeof syncVenv>[1]> = {}): ReturnType<typeof syncVenv> =>
+    syncVenv(venv.dir, { requirements: [file], environment: interpreter.markerEnvironment ?? {}, interpreterIdentity: `${exe}|${interpreter.version}`, log: (c) => commands.push(c), ...extra });
+  return { venv, file, sync, commands };
+}
+
+describe('sync plan', () => {
+  it('installs what is missing or does not satisfy, skips what markers exclude, and leaves the rest', async () => {
+    const { venv, file } = await project('pilotfish==1.0.0\nbarnacle\nonly-windows; sys_platform == "win32"\n');
+    await run([venv.python, '-m', 'pip', 'install', '--no-index', '--find-links', wheels, 'pilotfish==2.0.0']);
+    const plan = planSync(parseRequirementsFile(file), installedDistributions(venv.dir), interpreter.markerEnvironment ?? {});
+    assert.deepEqual(plan.install.map((i) => [i.requirement.name, i.reason, i.installed]), [['pilotfish', 'version', '2.0.0'], ['barnacle', 'missing', undefined]]);
+    assert.deepEqual(plan.skipped.map((r) => r.name), ['only-windows']);
+    assert.deepEqual(plan.uninstall, []);
+  });
+
+  it('exact mode uninstalls only what nothing requires, following Requires-Dist with extras and markers', async () => {
+    const { venv, file } = await project('pilotfish[shiny]==2.0.0\n');
+    await run([venv.python, '-m', 'pip', 'install', '--no-index', '--find-links', wheels, 'pilotfish[shiny]==2.0.0', 'wrasse']);
+    const plan = planSync(parseRequirementsFile(file), installedDistributions(venv.dir), interpreter.markerEnvironment ?? {}, { exact: true });
+    assert.deepEqual(plan.install, []);
+    assert.deepEqual(plan.uninstall.map((d) => d.name), ['wrasse'], 'remora and barnacle are required through pilotfish[shiny]; pip stays');
+  });
+});
+
+describe('sync against real pip', () => {
+  it('installs, stamps, then runs no pip at all when nothing changed', async () => {
+    const { venv, file, sync, commands } = await project('pilotfish==1.0.0\n');
+    assert.equal(isStale(venv.dir, [file], `${exe}|${interpreter.version}`), true);
+    const progress: string[] = [];
+    const first = await sync({ onProgress: (m) => progress.push(m) });
+    assert.equal(first.install.length, 1);
+    assert.ok(progress.some((m) => /^Installing package 1 \(1 requested\): pilotfish/.test(m)), progress.join('\n'));
+    assert.equal((await run([venv.python, '-c', 'import pilotfish; print(pilotfish.__version__)'])).stdout, '1.0.0');
+    assert.equal(isStale(venv.dir, [file], `${exe}|${interpreter.version}`), false);
+    const ran = commands.length;
+    const second = await sync();
+    assert.equal(second.install.length, 0);
+    assert.equal(commands.length, ran, 'no process was started');
+    writeFileSync(file, `${file.length ? '' : ''}--no-index\n--find-links ${wheels}\npilotfish==2.0.0\n`);
+    assert.equal(isStale(venv.dir, [file], `${exe}|${interpreter.version}`), true, 'an edit makes the stamp stale');
+  });
+
+  it('refuses a file pip would reject, naming file and line, before running anything', async () => {
+    const { file, sync, commands } = await project('pilotfish==1.0.0\nthis is not valid\n');
+    await assert.rejects(sync(), (e: unknown) => e instanceof UserError && e.message.startsWith(`${file}:4: Invalid requirement: 'this is not valid': Expected end or semicolon`));
+    assert.deepEqual(commands, []);
+  });
+
+  it("a failing install shows pip's error and leaves the venv usable", async () => {
+    const { venv, sync } = await project('no-such-thing==1.0\n');
+    await assert.rejects(sync(), /ERROR: No matching distribution found for no-such-thing==1\.0/);
+    await run([venv.python, '-m', 'pip', '--version']);
+  });
+
+  describe('cancellation', () => {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((s) => sockets.add(s));
+    before(() => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)));
+    after(() => {
+      sockets.forEach((s) => s.destroy());
+      server.close();
+    });
+
+    it('kills pip and leaves the venv as it was', async () => {
+      const { venv, file, sync } = await project('');
+      writeFileSync(file, `--index-url http://127.0.0.1:${(server.address() as net.AddressInfo).port}/simple\npilotfish\n`);
+      const controller = new AbortController();
+      const syncing = sync({ signal: controller.signal, onProgress: () => undefined });
+      setTimeout(() => controller.abort(), 1500);
+      await assert.rejects(syncing, CancelledError);
+      assert.deepEqual(processesMentioning(venv.dir), []);
+      await run([venv.python, '-m', 'pip', '--version']);
+    });
+  });
+});
