@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- SUITE...]`: medians of repeated runs, side by side with the peers measured in
- * the same run. Suites: `discovery`, `create` (default: all).
+ * the same run. Suites: `discovery`, `create`, `freeze` (default: all).
  * Env: BENCH_RUNS (default 10), BENCH_PYTHON (create's interpreter; default /usr/bin/python3, else pyenv 3.12).
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -9,7 +9,9 @@ import { discoverInterpreters } from '../src/core/discovery/discover';
 import { probeInterpreter } from '../src/core/discovery/probe';
 import { run } from '../src/core/process/run';
 import { seedCacheDir } from '../src/core/paths';
+import { freezeVenv } from '../src/core/pip/freeze';
 import { createVenv, type CreatedVenv } from '../src/core/venv/create';
+import { buildWheels } from '../test/fixtures/wheels';
 import { pyenvPython, tempDir } from '../test/fixtures/machine';
 import { useHermeticPip } from '../test/fixtures/pipEnv';
 
@@ -96,7 +98,27 @@ async function createBench(scratch: string): Promise<void> {
   if (!virtualenv) console.log('  (virtualenv is not installed: apt install python3-virtualenv to compare with it)');
 }
 
-const SUITES: Record<string, (scratch: string) => Promise<void>> = { discovery: discoveryBench, create: createBench };
+async function freezeBench(scratch: string): Promise<void> {
+  const exe = process.env.BENCH_PYTHON || pyenvPython('3.12') || '/usr/bin/python3';
+  const interpreter = { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) };
+  const wheels = path.join(scratch, 'freeze-wheels');
+  const packages = Array.from({ length: 150 }, (_, i) => ({ name: `fixture-dist-${String(i).padStart(3, '0')}`, version: `1.${i}.0` }));
+  buildWheels(wheels, packages);
+  const venv = await createVenv({ interpreter, dest: path.join(scratch, 'freeze-venv'), cacheDir: seedCacheDir(path.join(scratch, 'cache')) });
+  await run([venv.python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-index', '--find-links', wheels, ...packages.map((p) => p.name)]);
+  const ours = await freezeVenv(venv.dir);
+  const theirs = (await run([venv.python, '-m', 'pip', 'freeze', '--disable-pip-version-check'])).stdout + '\n';
+  if (ours !== theirs) throw new Error('venv-pilot freeze differs from pip freeze; not timing a wrong answer');
+  const rows: [string, number][] = [
+    ['venv-pilot freeze, in-process', await median(() => freezeVenv(venv.dir))],
+    ['pip freeze', await median(() => run([venv.python, '-m', 'pip', 'freeze', '--disable-pip-version-check']))],
+  ];
+  report(`Freeze of ${packages.length} distributions (identical output checked), Python ${interpreter.version}`, rows);
+  const ratio = (rows[1]?.[1] ?? NaN) / (rows[0]?.[1] ?? NaN);
+  console.log(`  target: >= 50x pip freeze -> ${ratio.toFixed(0)}x (${ratio >= 50 ? 'met' : 'MISSED'})`);
+}
+
+const SUITES: Record<string, (scratch: string) => Promise<void>> = { discovery: discoveryBench, create: createBench, freeze: freezeBench };
 
 async function main(): Promise<void> {
   useHermeticPip();

@@ -53,7 +53,9 @@ export function parseMetadataHeaders(text: string): Map<string, string[]> {
   return headers;
 }
 
+// Most optional metadata files are absent: a stat is much cheaper than a thrown ENOENT.
 const readText = (file: string): string | undefined => {
+  if (!existsSync(file)) return undefined;
   try {
     return readFileSync(file, 'utf8');
   } catch {
@@ -102,11 +104,13 @@ function readDistribution(metadataDir: string, format: InstalledDistribution['fo
   const version = headers.get('version')?.[0];
   if (!name || !version) return undefined;
   let directUrl: DirectUrl | undefined;
+  const directUrlText = readText(path.join(metadataDir, 'direct_url.json'));
   try {
-    directUrl = JSON.parse(readText(path.join(metadataDir, 'direct_url.json')) ?? 'null') ?? undefined;
+    directUrl = directUrlText ? (JSON.parse(directUrlText) as DirectUrl) : undefined;
   } catch {
     directUrl = undefined;
   }
+  const installer = readText(path.join(metadataDir, 'INSTALLER'))?.trim();
   const normalizedName = normalizeProjectName(name);
   const fromDirectUrl = directUrl?.dir_info?.editable && directUrl.url.startsWith('file:') ? fileURLToPath(directUrl.url) : undefined;
   const editableLocation = links.get(normalizedName) ?? fromDirectUrl;
@@ -121,7 +125,7 @@ function readDistribution(metadataDir: string, format: InstalledDistribution['fo
     ...(directUrl ? { directUrl } : {}),
     ...(editableLocation ? { editableLocation } : {}),
     ...(headers.get('summary')?.[0] ? { summary: headers.get('summary')?.[0] } : {}),
-    ...(readText(path.join(metadataDir, 'INSTALLER')) ? { installer: readText(path.join(metadataDir, 'INSTALLER'))?.trim() } : {}),
+    ...(installer ? { installer } : {}),
   };
 }
 
