@@ -1,6 +1,8 @@
 /** Composition root: builds the services, registers commands and watchers, returns the test-facing API. */
 import * as vscode from 'vscode';
 import { registerCreateEnvironment } from './commands/createEnvironment';
+import { registerFreezeEnvironment } from './commands/freezeEnvironment';
+import { registerSyncEnvironment } from './commands/syncEnvironment';
 import { registerRediscover } from './commands/rediscover';
 import { registerSelectInterpreter } from './commands/selectInterpreter';
 import { registerShowLog } from './commands/showLog';
@@ -9,7 +11,10 @@ import { localFolders } from './folders';
 import { InterpreterService } from './interpreters';
 import { createLog } from './log';
 import { QuickInputs } from './quickInput';
-import { createRequirementsWatcher } from './requirementsWatcher';
+import { createRequirementsWatcher } from './watchers/requirementsWatcher';
+import { registerSitePackagesWatcher } from './watchers/sitePackagesWatcher';
+import { EnvironmentHealth } from './environmentHealth';
+import { OwnWrites } from './ownWrites';
 import { defaultSelection, SelectionStore } from './selection';
 import type { Services, VenvPilotApi } from './services';
 import { createStatusBar } from './statusBar';
@@ -21,8 +26,9 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
   const quickInputs = new QuickInputs();
   const interpreters = new InterpreterService(context.globalStorageUri, log);
   const selections = new SelectionStore(context.workspaceState);
-  const statusBar = createStatusBar(selections);
-  const services: Services = { context, log, failures, quickInputs, interpreters, selections };
+  const health = new EnvironmentHealth(context.workspaceState, selections);
+  const statusBar = createStatusBar(selections, health);
+  const services: Services = { context, log, failures, quickInputs, interpreters, selections, health, ownWrites: new OwnWrites() };
   const requirementsWatcher = createRequirementsWatcher(services);
 
   context.subscriptions.push(
@@ -31,11 +37,15 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
     quickInputs,
     interpreters,
     selections,
+    health,
     ...statusBar.disposables,
     registerCreateEnvironment(services),
     registerSelectInterpreter(services),
     registerRediscover(services),
     registerShowLog(services),
+    registerSyncEnvironment(services),
+    registerFreezeEnvironment(services),
+    registerSitePackagesWatcher(services),
     registerTerminalEnvironment(services),
     requirementsWatcher,
     // A folder without a stored choice uses the venv discovery finds inside it.

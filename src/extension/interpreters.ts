@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { compareInterpreters, discoverInterpreters } from '../core/discovery/discover';
+import { describeInterpreter } from '../core/discovery/resolve';
 import type { DiscoveryResult, Interpreter } from '../core/discovery/types';
 import { probeCacheFile } from '../core/paths';
 import type { LiveItems } from './quickInput';
@@ -63,6 +64,17 @@ export class InterpreterService implements vscode.Disposable {
       });
     }
     return this.running;
+  }
+
+  /** One interpreter (a venv's too), from the last discovery or else probed through the cache; `undefined` if it does not run. */
+  async describe(exe: string): Promise<Interpreter | undefined> {
+    const known = this.known().find((i) => i.path === exe);
+    if (known) return known;
+    const settings = readSettings();
+    return describeInterpreter(exe, { cacheFile: probeCacheFile(this.storageDir.fsPath), probeTimeoutMs: settings.probeTimeoutMs, log: logCommand(this.log) }).then(
+      (i) => i as Interpreter,
+      () => undefined,
+    );
   }
 
   dispose(): void {

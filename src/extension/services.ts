@@ -2,7 +2,9 @@ import type * as vscode from 'vscode';
 import type { FailureReporter } from './feedback';
 import type { InterpreterService } from './interpreters';
 import type { QuickInputs } from './quickInput';
-import type { RequirementsWatcher } from './requirementsWatcher';
+import type { EnvironmentHealth } from './environmentHealth';
+import type { OwnWrites } from './ownWrites';
+import type { RequirementsWatcher } from './watchers/requirementsWatcher';
 import type { SelectionStore } from './selection';
 
 /** The objects built once in `activate()` and handed to every command and watcher. */
@@ -13,6 +15,8 @@ export interface Services {
   readonly quickInputs: QuickInputs;
   readonly interpreters: InterpreterService;
   readonly selections: SelectionStore;
+  readonly health: EnvironmentHealth;
+  readonly ownWrites: OwnWrites;
 }
 
 /**

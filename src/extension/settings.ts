@@ -11,7 +11,14 @@ export interface Settings {
   readonly extraSearchPaths: readonly string[];
   /** `discovery.excludePaths`: interpreters at or below these paths are not listed. */
   readonly excludePaths: readonly string[];
-  readonly watchRequirements: boolean;
+  /** `requirements.syncOnChange`: what a change to a tracked requirements file does. */
+  readonly syncOnChange: 'auto' | 'prompt' | 'off';
+  /** `requirements.exact`: syncs also uninstall what nothing requires. */
+  readonly exactSync: boolean;
+  /** `freeze.file`: the lock file Freeze Environment writes, relative to the folder. */
+  readonly freezeFile: string;
+  /** `freeze.onChange`: rewrite the lock file when the venv's packages change. */
+  readonly freezeOnChange: 'auto' | 'off';
   readonly activateInTerminals: boolean;
   /** `seed.findLinks`: folders searched first for seed wheels (pip, setuptools, wheel). */
   readonly seedFindLinks: readonly string[];
@@ -27,7 +34,10 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     workspaceSearchPaths: config.get<string[]>('discovery.workspaceSearchPaths', []),
     extraSearchPaths: config.get<string[]>('discovery.extraSearchPaths', []),
     excludePaths: config.get<string[]>('discovery.excludePaths', []),
-    watchRequirements: config.get('watchRequirements', true),
+    syncOnChange: config.get<'auto' | 'prompt' | 'off'>('requirements.syncOnChange', 'prompt'),
+    exactSync: config.get('requirements.exact', false),
+    freezeFile: config.get('freeze.file', 'requirements.lock'),
+    freezeOnChange: config.get<'auto' | 'off'>('freeze.onChange', 'off'),
     activateInTerminals: config.get('activateInTerminals', true),
     seedFindLinks: config.get<string[]>('seed.findLinks', []),
     pip: {

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import { activeFolder } from './folders';
+import type { EnvironmentHealth } from './environmentHealth';
 import { selectionLabel, type SelectionStore } from './selection';
 
 /**
  * The status-bar interpreter item for the active folder, e.g. `$(python) 3.12.1 (.venv)`.
  * Clicking it runs "Venv Pilot: Select Interpreter". It shows the stored selection at once.
  */
-export function createStatusBar(selections: SelectionStore): { item: vscode.StatusBarItem; disposables: vscode.Disposable[] } {
+export function createStatusBar(selections: SelectionStore, health: EnvironmentHealth): { item: vscode.StatusBarItem; disposables: vscode.Disposable[] } {
   const item = vscode.window.createStatusBarItem('venvPilot.interpreter', vscode.StatusBarAlignment.Left, 100);
   item.name = 'Venv Pilot: Interpreter';
   item.command = 'venvPilot.selectInterpreter';
@@ -14,10 +15,13 @@ export function createStatusBar(selections: SelectionStore): { item: vscode.Stat
     const folder = activeFolder();
     if (!folder) return item.hide();
     const selection = selections.get(folder);
-    item.text = selection ? `$(python) ${selectionLabel(selection, folder.uri.fsPath)}` : '$(python) Select Interpreter';
-    item.tooltip = selection ? `${selection.path}\nClick to choose another interpreter` : 'Choose a Python interpreter or create an environment';
+    const state = health.of(folder);
+    const flag = state.state === 'broken' ? ' $(error) broken' : state.state === 'out-of-sync' ? ' $(warning) out of sync' : '';
+    item.text = selection ? `$(python) ${selectionLabel(selection, folder.uri.fsPath)}${flag}` : '$(python) Select Interpreter';
+    item.backgroundColor = state.state === 'ok' ? undefined : new vscode.ThemeColor(state.state === 'broken' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground');
+    item.tooltip = selection ? `${selection.path}\n${state.state === 'ok' ? 'Click to choose another interpreter' : state.message}` : 'Choose a Python interpreter or create an environment';
     item.show();
   };
   update();
-  return { item, disposables: [item, selections.onDidChange(update), vscode.window.onDidChangeActiveTextEditor(update), vscode.workspace.onDidChangeWorkspaceFolders(update)] };
+  return { item, disposables: [item, selections.onDidChange(update), health.onDidChange(update), vscode.window.onDidChangeActiveTextEditor(update), vscode.workspace.onDidChangeWorkspaceFolders(update)] };
 }

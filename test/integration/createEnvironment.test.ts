@@ -78,17 +78,32 @@ suite('Create Environment in a real VS Code', () => {
     await waitFor('status bar back on .venv', () => api.statusBarItem.text.includes('(.venv)'));
   });
 
-  test('editing a tracked requirements file offers Install, and Install puts the new requirement into .venv', async () => {
+  test('editing a tracked requirements file offers Sync, and Sync installs the new requirement into .venv', async () => {
     const requirements = path.join(folder, 'requirements.txt');
     await vscode.commands.executeCommand('notifications.clearAll');
-    const offered = nextEvent(api.requirementsWatcher.onDidOfferInstall);
+    const offered = nextEvent(api.requirementsWatcher.onDidOfferSync);
     writeFileSync(requirements, readFileSync(requirements, 'utf8') + 'wrasse==0.2.0\n');
     assert.equal(await offered, requirements);
-    // The newest notification is the offer; its primary action is "Install".
+    await waitFor('the status bar to say out of sync', () => api.statusBarItem.text.includes('out of sync'));
+    // The newest notification is the offer; its primary action is "Sync".
     await vscode.commands.executeCommand('notification.acceptPrimaryAction');
     const python = path.join(venv, 'bin', 'python');
     const version = await waitFor('wrasse to be installed into .venv', () => run([python, '-c', 'import wrasse; print(wrasse.__version__)']).then((r) => r.stdout, () => undefined), 60_000);
     assert.equal(version, '0.2.0');
+    await waitFor('the status bar to be back in sync', () => !api.statusBarItem.text.includes('out of sync'));
+  });
+
+  test('pip install in the terminal, then Freeze Environment writes a lock file listing both packages', async () => {
+    await runInTerminal('pip install --no-index --find-links wheels tang==0.9.0 >/dev/null 2>&1; pip show tang | head -2', path.join(folder, 'tang.txt'));
+    const freezing = vscode.commands.executeCommand('venvPilot.freezeEnvironment');
+    await answerQuickPick(api, 'Freeze Environment: file', (items) => items.filter((i) => i.label === 'requirements.lock'));
+    const file = (await freezing) as string | undefined;
+    assert.equal(file, path.join(folder, 'requirements.lock'));
+    const lock = readFileSync(file, 'utf8');
+    assert.match(lock, /^wrasse==0\.2\.0$/m, 'the package the sync installed');
+    assert.match(lock, /^tang==0\.9\.0$/m, 'the package pip installed in the terminal');
+    const { stdout } = await run([path.join(venv, 'bin', 'python'), '-m', 'pip', 'freeze']);
+    assert.equal(lock, `${stdout}\n`, 'exactly what pip freeze prints');
   });
 
   test("a requirement pip cannot find fails with pip's own message, and the working venv is kept", async () => {
@@ -104,6 +119,6 @@ suite('Create Environment in a real VS Code', () => {
     assert.equal(await created, undefined);
     assert.match(await failure, /ERROR: No matching distribution found for no-such-package==1\.0$/);
     await run([path.join(folder, 'broken-env', 'bin', 'python'), '-m', 'pip', '--version']);
-    await waitFor('status bar on the kept venv', () => api.statusBarItem.text.endsWith('(broken-env)'));
+    await waitFor('status bar on the kept venv, flagged out of sync', () => api.statusBarItem.text.endsWith('(broken-env) $(warning) out of sync'));
   });
 });

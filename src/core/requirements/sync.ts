@@ -144,3 +144,12 @@ export function isStale(venvDir: string, files: readonly string[], interpreter: 
   const stamp = readStamp(venvDir);
   return !stamp || stamp.requirementsHash !== requirementsHash(files) || stamp.interpreter !== interpreter;
 }
+
+/**
+ * True when the venv's stamp matches the requirements as they are now: it covers every root
+ * file, and no file it read (includes too) has changed since.
+ */
+export function stampIsCurrent(venvDir: string, roots: readonly string[]): boolean {
+  const stamp = readStamp(venvDir);
+  return !!stamp && roots.every((r) => stamp.files.includes(r)) && stamp.requirementsHash === requirementsHash(stamp.files);
+}

@@ -3,6 +3,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Interpreter } from '../../core/discovery/types';
 import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
+import { parseRequirementSet } from '../../core/pip/sync';
+import { requirementsHash, writeStamp } from '../../core/requirements/sync';
 import { createVenv, type CreatedVenv } from '../../core/venv/create';
 import { withCancellableProgress } from '../feedback';
 import { localFolders } from '../folders';
@@ -54,6 +56,9 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
         },
       }),
     );
+    // pip installed the files just now: stamp the venv as in sync with them.
+    const parsed = parseRequirementSet(requirements);
+    await writeStamp(created.dir, { requirementsHash: requirementsHash(parsed.files), interpreter: `${created.python}|${interpreter.version}`, files: parsed.files });
     await adopt(services, folder, created.python, interpreter, location.dest, requirements);
     setImmediate(() => {
       try {
@@ -75,8 +80,8 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
 }
 
 async function adopt(services: Services, folder: vscode.WorkspaceFolder, python: string, base: Interpreter, venv: string, requirements: readonly string[]): Promise<void> {
-  await services.selections.set(folder, { ...selectionOf(base), path: python, venv, kind: 'venv' });
   await setTrackedRequirements(services.context.workspaceState, folder, requirements);
+  await services.selections.set(folder, { ...selectionOf(base), path: python, venv, kind: 'venv' });
   void services.interpreters.refresh();
 }
 

@@ -1,0 +1,24 @@
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { readPyvenvCfg } from './pyvenvCfg';
+
+/** Whether a venv can run: `{ ok: true }`, or the problem in words a user can act on. */
+export type VenvHealth = { readonly ok: true } | { readonly ok: false; readonly problem: string };
+
+/**
+ * Checks a venv without running it: its pyvenv.cfg is there, `bin/python` resolves, and the base
+ * interpreter's folder (`home`) still exists. A base interpreter deleted or moved (a pyenv
+ * version uninstalled, a distro upgrade) breaks the venv.
+ */
+export function venvHealth(venvDir: string): VenvHealth {
+  const cfg = readPyvenvCfg(venvDir);
+  if (!cfg) return { ok: false, problem: `${venvDir} is not a virtual environment any more (no pyvenv.cfg)` };
+  const python = path.join(venvDir, 'bin', 'python');
+  try {
+    realpathSync(python);
+  } catch {
+    return { ok: false, problem: `The interpreter of ${path.basename(venvDir)} is gone${cfg.home ? ` (it came from ${cfg.home})` : ''}; recreate the environment` };
+  }
+  if (cfg.home && !existsSync(cfg.home)) return { ok: false, problem: `The base interpreter folder ${cfg.home} of ${path.basename(venvDir)} is gone; recreate the environment` };
+  return { ok: true };
+}

@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import writeFileAtomic from 'write-file-atomic';
+import { freezeVenv } from '../../core/pip/freeze';
+import { activeFolder } from '../folders';
+import { logCommand, type Services } from '../services';
+import { readSettings } from '../settings';
+
+/** A file only freeze could have written: `name==version`, `name @ url`, `-e ...` and freeze's own comments. */
+export function looksFrozen(text: string): boolean {
+  return text
+    .split(/\r?\n/)
+    .filter((line) => line.trim())
+    .every((line) => /^[A-Za-z0-9][A-Za-z0-9._-]*(==|===)\S+$/.test(line) || /^[A-Za-z0-9][A-Za-z0-9._-]* @ \S+$/.test(line) || /^-e \S+$/.test(line) || /^# Editable (Git )?install/.test(line) || /^# '.*'$/.test(line));
+}
+
+/**
+ * Writes the venv's freeze to `file`: through a WorkspaceEdit (undoable) when the file is open,
+ * else atomically (temporary file, then rename). Records the write so watchers ignore it.
+ */
+export async function writeFreeze(services: Services, venv: string, file: string): Promise<void> {
+  const text = await freezeVenv(venv, { log: logCommand(services.log) });
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+  services.ownWrites.record(file, text);
+  if (open) {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(open.uri, new vscode.Range(open.positionAt(0), open.positionAt(open.getText().length)), text);
+    await vscode.workspace.applyEdit(edit);
+    await open.save();
+  } else {
+    await writeFileAtomic(file, text);
+  }
+  services.log.info(`Froze ${venv} into ${file}`);
+}
+
+/**
+ * "Venv Pilot: Freeze Environment": the selected venv's `pip freeze` (computed without pip) into
+ * `venvPilot.freeze.file` (default requirements.lock) or requirements.txt. A file with ranges,
+ * comments or options is never overwritten without asking. Resolves to the file written.
+ */
+export function registerFreezeEnvironment(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('venvPilot.freezeEnvironment', async (): Promise<string | undefined> => {
+    const folder = activeFolder();
+    const venv = folder && services.selections.get(folder)?.venv;
+    if (!folder || !venv) {
+      void vscode.window.showWarningMessage('Select or create a virtual environment first: there is nothing to freeze.');
+      return undefined;
+    }
+    const lock = readSettings(folder).freezeFile;
+    const picked = await services.quickInputs.pickOne({
+      title: 'Freeze Environment: file',
+      placeholder: 'Where to write the installed packages',
+      items: [...new Set([lock, 'requirements.txt'])].map((label) => ({ label, description: existsSync(path.join(folder.uri.fsPath, label)) ? 'replace' : 'create' })),
+    });
+    if (!picked) return undefined;
+    const file = path.resolve(folder.uri.fsPath, picked.label);
+    if (existsSync(file) && !services.ownWrites.isOurs(file) && !looksFrozen(readFileSync(file, 'utf8'))) {
+      const answer = await services.quickInputs.pickOne({
+        title: `${picked.label} is written by hand`,
+        placeholder: 'It has ranges, comments or options that a freeze would replace',
+        items: [{ label: 'Overwrite', description: 'replace it with exact pins' }, { label: 'Cancel' }],
+      });
+      if (answer?.label !== 'Overwrite') return undefined;
+    }
+    try {
+      await writeFreeze(services, venv, file);
+      return file;
+    } catch (error) {
+      void services.failures.show(error);
+      return undefined;
+    }
+  });
+}

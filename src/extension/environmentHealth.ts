@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { stampIsCurrent } from '../core/requirements/sync';
+import { venvHealth } from '../core/venv/health';
+import type { SelectionStore } from './selection';
+import { trackedRequirements } from './trackedRequirements';
+
+/** A folder's environment state for the status bar. */
+export type FolderHealth = { readonly state: 'ok' } | { readonly state: 'broken' | 'out-of-sync'; readonly message: string };
+
+/**
+ * Answers "is this folder's venv usable and in sync?" from the file system (no Python runs), and
+ * tells the status bar when to ask again.
+ */
+export class EnvironmentHealth implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when health may have changed: after a sync, a freeze, a change in site-packages. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly selections: SelectionStore,
+  ) {}
+
+  /** Checks the folder's selected venv now. */
+  of(folder: vscode.WorkspaceFolder): FolderHealth {
+    const venv = this.selections.get(folder)?.venv;
+    if (!venv) return { state: 'ok' };
+    const health = venvHealth(venv);
+    if (!health.ok) return { state: 'broken', message: health.problem };
+    const tracked = trackedRequirements(this.state, folder);
+    if (tracked.length > 0 && !stampIsCurrent(venv, tracked)) {
+      return { state: 'out-of-sync', message: 'The environment is out of sync with its requirements files: run "Venv Pilot: Sync Environment with Requirements".' };
+    }
+    return { state: 'ok' };
+  }
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

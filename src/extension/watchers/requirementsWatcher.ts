@@ -1,0 +1,52 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { parseRequirementSet } from '../../core/pip/sync';
+import { syncFolder } from '../commands/syncEnvironment';
+import type { Services } from '../services';
+import { readSettings } from '../settings';
+import { trackedRequirements } from '../trackedRequirements';
+
+/** Quiet period after the last save before acting, ms: editors save in bursts. */
+const DEBOUNCE_MS = 500;
+
+/** The running watcher: disposable, and observable by tests. */
+export interface RequirementsWatcher extends vscode.Disposable {
+  /** Fires with the changed file's path when the "changed, sync?" message is shown. */
+  readonly onDidOfferSync: vscode.Event<string>;
+}
+
+/**
+ * Watches the requirements files a folder's environment tracks and everything they include.
+ * On a change (debounced), `venvPilot.requirements.syncOnChange` decides: sync at once, offer
+ * "Sync", or nothing. Files venv-pilot wrote itself (a freeze) are ignored, so nothing loops.
+ */
+export function createRequirementsWatcher(services: Services): RequirementsWatcher {
+  const pending = new Map<string, NodeJS.Timeout>();
+  const offered = new vscode.EventEmitter<string>();
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{txt,in,pip}', true, false, true);
+  const onChange = (uri: vscode.Uri): void => {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder || services.ownWrites.isOurs(uri.fsPath)) return;
+    const roots = trackedRequirements(services.context.workspaceState, folder);
+    if (roots.length === 0 || !parseRequirementSet(roots).files.includes(uri.fsPath)) return;
+    services.health.refresh();
+    const mode = readSettings(folder).syncOnChange;
+    if (mode === 'off') return;
+    clearTimeout(pending.get(folder.uri.toString()));
+    pending.set(folder.uri.toString(), setTimeout(() => {
+      pending.delete(folder.uri.toString());
+      void (mode === 'auto' ? syncFolder(services, folder) : offerSync(services, folder, uri.fsPath, offered));
+    }, DEBOUNCE_MS));
+  };
+  const disposable = vscode.Disposable.from(watcher, offered, watcher.onDidChange(onChange), { dispose: () => pending.forEach((timer) => clearTimeout(timer)) });
+  return { onDidOfferSync: offered.event, dispose: () => disposable.dispose() };
+}
+
+async function offerSync(services: Services, folder: vscode.WorkspaceFolder, file: string, offered: vscode.EventEmitter<string>): Promise<void> {
+  const venv = services.selections.get(folder)?.venv;
+  if (!venv) return;
+  const name = path.relative(folder.uri.fsPath, venv) || path.basename(venv);
+  const answer = vscode.window.showInformationMessage(`${path.basename(file)} changed. Sync ${name} with it?`, 'Sync');
+  offered.fire(file);
+  if ((await answer) === 'Sync') await syncFolder(services, folder);
+}
