@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ProcessError, run } from '../../src/core/process/run';
@@ -90,6 +90,25 @@ describe('venv-pilot CLI (dist/cli.js)', () => {
       { name: 'VIRTUAL_ENV_PROMPT', op: 'replace', value: '.venv' },
       { name: 'PYTHONHOME', op: 'remove' },
     ]);
+  });
+
+  it('sync DEST -r FILE installs, then reports in sync; freeze DEST -o FILE writes what pip freeze prints', { skip: !pyenvPython('3.12') && 'Python 3.12 is not installed here' }, async () => {
+    const dir = tempDir();
+    buildWheels(path.join(dir, 'wheels'), DEMO_PACKAGES);
+    const requirements = path.join(dir, 'requirements.txt');
+    writeFileSync(requirements, '--no-index\n--find-links wheels\npilotfish==1.0.0\n');
+    const dest = path.join(dir, '.venv');
+    assert.equal((await cli('create', dest, '--python', '3.12')).code, 0);
+    const planned = await cli('sync', dest, '-r', requirements, '--dry-run', '--json');
+    assert.deepEqual(JSON.parse(planned.stdout).install, [{ requirement: 'pilotfish==1.0.0', reason: 'missing' }]);
+    const synced = await cli('sync', dest, '-r', requirements);
+    assert.equal(synced.code, 0, synced.stderr);
+    assert.equal((await cli('sync', dest, '-r', requirements)).stdout, `${dest} is in sync (1 requirements satisfied)`);
+    const lock = path.join(dir, 'requirements.lock');
+    assert.equal((await cli('freeze', dest, '-o', lock)).code, 0);
+    const { stdout } = await run([path.join(dest, 'bin', 'python'), '-m', 'pip', 'freeze']);
+    assert.equal(readFileSync(lock, 'utf8'), `${stdout}\n`);
+    assert.equal((await cli('freeze', dest, '--all')).stdout.includes('pip=='), true);
   });
 
   it('exit code 1 and a one-line message for a user error', async () => {

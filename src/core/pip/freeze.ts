@@ -110,3 +110,14 @@ export async function freezeVenv(venvDir: string, options: FreezeOptions = {}): 
   entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return entries.map((e) => `${e.text}\n`).join('');
 }
+
+/**
+ * True for a file only a freeze could have written: `name==version`, `name @ url`, `-e ...` and
+ * freeze's own comments. Anything else (ranges, options, comments of one's own) is hand-written.
+ */
+export function looksFrozen(text: string): boolean {
+  return text
+    .split(/\r?\n/)
+    .filter((line) => line.trim())
+    .every((line) => /^[A-Za-z0-9][A-Za-z0-9._-]*(==|===)\S+$/.test(line) || /^[A-Za-z0-9][A-Za-z0-9._-]* @ \S+$/.test(line) || /^-e \S+$/.test(line) || /^# Editable (Git )?install/.test(line) || /^# '.*'$/.test(line));
+}

@@ -2,18 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import writeFileAtomic from 'write-file-atomic';
-import { freezeVenv } from '../../core/pip/freeze';
+import { freezeVenv, looksFrozen } from '../../core/pip/freeze';
 import { activeFolder } from '../folders';
 import { logCommand, type Services } from '../services';
 import { readSettings } from '../settings';
-
-/** A file only freeze could have written: `name==version`, `name @ url`, `-e ...` and freeze's own comments. */
-export function looksFrozen(text: string): boolean {
-  return text
-    .split(/\r?\n/)
-    .filter((line) => line.trim())
-    .every((line) => /^[A-Za-z0-9][A-Za-z0-9._-]*(==|===)\S+$/.test(line) || /^[A-Za-z0-9][A-Za-z0-9._-]* @ \S+$/.test(line) || /^-e \S+$/.test(line) || /^# Editable (Git )?install/.test(line) || /^# '.*'$/.test(line));
-}
 
 /**
  * Writes the venv's freeze to `file`: through a WorkspaceEdit (undoable) when the file is open,

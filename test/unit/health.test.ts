@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { probeInterpreter } from '../../src/core/discovery/probe';
+import { freezeVenv, looksFrozen } from '../../src/core/pip/freeze';
+import { stampIsCurrent, writeStamp, requirementsHash } from '../../src/core/requirements/sync';
+import { venvHealth } from '../../src/core/venv/health';
+import { createVenv } from '../../src/core/venv/create';
+import { OwnWrites } from '../../src/extension/ownWrites';
+import { pyenvPython, tempDir } from '../fixtures/machine';
+
+describe('environment health', () => {
+  it('notices a venv whose base interpreter was deleted', async () => {
+    const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
+    const home = path.join(tempDir(), 'python-home', 'bin');
+    mkdirSync(home, { recursive: true });
+    const copy = path.join(home, 'python3');
+    copyFileSync(exe, copy);
+    const interpreter = { ...(await probeInterpreter(exe, { timeoutMs: 10_000 })), path: copy };
+    const venv = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), seed: [], cacheDir: path.join(tempDir(), 'cache') });
+    assert.deepEqual(venvHealth(venv.dir), { ok: true });
+    rmSync(path.dirname(home), { recursive: true });
+    const health = venvHealth(venv.dir);
+    assert.equal(health.ok, false);
+    assert.match(!health.ok ? health.problem : '', /^The interpreter of \.venv is gone \(it came from .*python-home\/bin\); recreate the environment$/);
+    assert.match((venvHealth(tempDir()) as { problem: string }).problem, /is not a virtual environment any more/);
+  });
+
+  it('a stamp is current until a requirements file or an include changes', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, '.venv'));
+    const [root, include] = [path.join(dir, 'requirements.txt'), path.join(dir, 'base.txt')];
+    writeFileSync(root, '-r base.txt\nflask\n');
+    writeFileSync(include, 'requests\n');
+    assert.equal(stampIsCurrent(path.join(dir, '.venv'), [root]), false, 'never synced');
+    await writeStamp(path.join(dir, '.venv'), { requirementsHash: requirementsHash([root, include]), interpreter: 'x|3.12.1', files: [root, include] });
+    assert.equal(stampIsCurrent(path.join(dir, '.venv'), [root]), true);
+    writeFileSync(include, 'requests>=2\n');
+    assert.equal(stampIsCurrent(path.join(dir, '.venv'), [root]), false, 'an include changed');
+  });
+});
+
+describe('lock files', () => {
+  it('tells a freeze from a hand-written file', async () => {
+    const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
+    const venv = await createVenv({ interpreter: { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) }, dest: path.join(tempDir(), '.venv'), cacheDir: path.join(tempDir(), 'cache') });
+    assert.equal(looksFrozen(await freezeVenv(venv.dir, { all: true })), true);
+    assert.equal(looksFrozen('pilotfish==1.0.0\nremora @ file:///w/remora-0.3.0-py3-none-any.whl\n# Editable install with no version control (x==1)\n-e /src/x\n'), true);
+    assert.equal(looksFrozen('pilotfish>=1.0\n'), false, 'a range');
+    assert.equal(looksFrozen('# pinned for the demo\npilotfish==1.0.0\n'), false, 'a comment of its own');
+    assert.equal(looksFrozen('--no-index\npilotfish==1.0.0\n'), false, 'an option');
+  });
+
+  it('remembers what it wrote until someone else changes the file', () => {
+    const file = path.join(tempDir(), 'requirements.lock');
+    const own = new OwnWrites();
+    writeFileSync(file, 'a==1\n');
+    assert.equal(own.isOurs(file), false);
+    own.record(file, 'a==1\n');
+    assert.equal(own.isOurs(file), true);
+    writeFileSync(file, 'a==2\n');
+    assert.equal(own.isOurs(file), false, 'an edit by the user is not ours');
+  });
+});
