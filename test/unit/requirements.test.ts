@@ -8,7 +8,8 @@ import { logicalLines, parseRequirementsFile, parseRequirementsText, type Requir
 import { tempDir } from '../fixtures/machine';
 import { oraclePython, pipOracle, type PipVerdict } from '../fixtures/pipOracle';
 
-const CORPUS = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'requirements-corpus');
+// A copy of shared/data/requirements-corpus (byte for byte, CRLF kept), so a clone anywhere has it.
+const CORPUS = path.resolve(import.meta.dirname, '..', 'data', 'requirements-corpus');
 const noOracle = !oraclePython() && 'no interpreter here bundles pip 23.2.1, the oracle';
 
 /** Our verdict in pip's terms: OK with the requirements (constraints included), or ERR. */
