@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { readPyvenvCfg } from '../core/venv/pyvenvCfg';
+import type { InterpreterService } from './interpreters';
 import { stampIsCurrent } from '../core/requirements/sync';
 import { venvHealth } from '../core/venv/health';
 import type { SelectionStore } from './selection';
@@ -19,13 +21,17 @@ export class EnvironmentHealth implements vscode.Disposable {
   constructor(
     private readonly state: vscode.Memento,
     private readonly selections: SelectionStore,
+    private readonly interpreters: InterpreterService,
   ) {}
 
   /** Checks the folder's selected venv now. */
   of(folder: vscode.WorkspaceFolder): FolderHealth {
     const venv = this.selections.get(folder)?.venv;
     if (!venv) return { state: 'ok' };
-    const health = venvHealth(venv);
+    // pyvenv.cfg's `executable` (3.11+ and the builtin creator) is the base's real path.
+    const executable = readPyvenvCfg(venv)?.executable;
+    const base = executable ? this.interpreters.known().find((i) => !i.isVenv && i.realPath === executable) : undefined;
+    const health = venvHealth(venv, base?.versionInfo.slice(0, 3).join('.'));
     if (!health.ok) return { state: 'broken', message: health.problem };
     const tracked = trackedRequirements(this.state, folder);
     if (tracked.length > 0 && !stampIsCurrent(venv, tracked)) {

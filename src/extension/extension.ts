@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { registerCreateEnvironment } from './commands/createEnvironment';
 import { registerFreezeEnvironment } from './commands/freezeEnvironment';
 import { registerSyncEnvironment } from './commands/syncEnvironment';
+import { registerRecreateEnvironment } from './commands/recreateEnvironment';
+import { registerCleanUpEnvironments } from './commands/cleanUpEnvironments';
 import { registerRediscover } from './commands/rediscover';
 import { registerSelectInterpreter } from './commands/selectInterpreter';
 import { registerShowLog } from './commands/showLog';
@@ -26,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
   const quickInputs = new QuickInputs();
   const interpreters = new InterpreterService(context.globalStorageUri, log);
   const selections = new SelectionStore(context.workspaceState);
-  const health = new EnvironmentHealth(context.workspaceState, selections);
+  const health = new EnvironmentHealth(context.workspaceState, selections, interpreters);
   const statusBar = createStatusBar(selections, health);
   const services: Services = { context, log, failures, quickInputs, interpreters, selections, health, ownWrites: new OwnWrites() };
   const requirementsWatcher = createRequirementsWatcher(services);
@@ -44,11 +46,14 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
     registerRediscover(services),
     registerShowLog(services),
     registerSyncEnvironment(services),
+    registerRecreateEnvironment(services),
+    registerCleanUpEnvironments(services),
     registerFreezeEnvironment(services),
     registerSitePackagesWatcher(services),
     registerTerminalEnvironment(services),
     requirementsWatcher,
     // A folder without a stored choice uses the venv discovery finds inside it.
+    interpreters.onDidChange(() => health.refresh()),
     interpreters.onDidChange((result) => {
       for (const folder of localFolders()) {
         const fallback = selections.get(folder) ? undefined : defaultSelection(folder.uri.fsPath, result.interpreters);

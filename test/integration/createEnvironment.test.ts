@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { run } from '../../src/core/process/run';
@@ -120,5 +120,35 @@ suite('Create Environment in a real VS Code', () => {
     assert.match(await failure, /ERROR: No matching distribution found for no-such-package==1\.0$/);
     await run([path.join(folder, 'broken-env', 'bin', 'python'), '-m', 'pip', '--version']);
     await waitFor('status bar on the kept venv, flagged out of sync', () => api.statusBarItem.text.endsWith('(broken-env) $(warning) out of sync'));
+  });
+
+  test('a venv whose interpreter is gone shows as broken, and Recreate Environment rebuilds it', async () => {
+    const brokenEnv = path.join(folder, 'broken-env');
+    writeFileSync(path.join(folder, 'requirements-broken.txt'), '--no-index\n--find-links wheels\nremora==0.3.0\n');
+    rmSync(path.join(brokenEnv, 'bin', 'python'));
+    symlinkSync('/nonexistent/python3', path.join(brokenEnv, 'bin', 'python'));
+    await vscode.commands.executeCommand('venvPilot.rediscover');
+    await waitFor('the status bar to flag the broken venv', () => api.statusBarItem.text.includes('broken') && api.statusBarItem.command === 'venvPilot.recreateEnvironment');
+    const recreating = vscode.commands.executeCommand('venvPilot.recreateEnvironment');
+    await answerQuickPick(api, 'Recreate broken-env', (items) => items.filter((i) => i.label === 'Recreate'));
+    const recreated = (await recreating) as { python: string } | undefined;
+    assert.equal(recreated?.python, path.join(brokenEnv, 'bin', 'python'));
+    assert.equal((await run([recreated.python, '-c', 'import remora; print(remora.__version__)'])).stdout, '0.3.0');
+    await waitFor('the status bar to be healthy again', () => api.statusBarItem.text.endsWith('(broken-env)'));
+  });
+
+  test('Clean Up Environments lists the venvs with their size and deletes the chosen one after confirmation', async () => {
+    const brokenEnv = path.join(folder, 'broken-env');
+    const cleaning = vscode.commands.executeCommand('venvPilot.cleanUpEnvironments');
+    await answerQuickPick(api, 'Clean Up Environments', (items) => {
+      const row = items.find((i) => i.detail === brokenEnv);
+      assert.match(row?.description ?? '', /^[\d.]+ MB · changed \d{4}-\d\d-\d\d$/);
+      assert.ok(items.some((i) => i.detail === venv), 'the workspace .venv is listed too');
+      return row ? [row] : [];
+    });
+    await answerQuickPick(api, 'Delete 1 environment?', (items) => items.filter((i) => i.label === 'Delete'));
+    assert.deepEqual(await cleaning, [brokenEnv]);
+    assert.equal(existsSync(brokenEnv), false);
+    assert.ok(existsSync(venv), 'only the chosen environment was deleted');
   });
 });

@@ -43,7 +43,10 @@ export async function answerQuickPick(api: VenvPilotApi, title: string, choose: 
   await waitFor(`"${title}" to finish loading`, () => !qp.busy);
   const chosen = choose(qp.items);
   if (qp.canSelectMany) {
+    // The workbench echoes a selection it has taken; accept only after that.
+    const echoed = nextEvent(qp.onDidChangeSelection, (items) => items.length === chosen.length);
     qp.selectedItems = chosen;
+    await Promise.race([echoed, new Promise((resolve) => setTimeout(resolve, 2000))]);
   } else {
     const [item] = chosen;
     if (!item) throw new Error(`Nothing to choose in "${title}"`);

@@ -27,6 +27,14 @@ describe('environment health', () => {
     assert.match((venvHealth(tempDir()) as { problem: string }).problem, /is not a virtual environment any more/);
   });
 
+  it('notices a base interpreter upgraded underneath the venv', async () => {
+    const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
+    const interpreter = { ...(await probeInterpreter(exe, { timeoutMs: 10_000 })), path: exe };
+    const venv = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), seed: [], cacheDir: path.join(tempDir(), 'cache') });
+    assert.deepEqual(venvHealth(venv.dir, interpreter.versionInfo.slice(0, 3).join('.')), { ok: true });
+    assert.match((venvHealth(venv.dir, '3.99.0') as { problem: string }).problem, /^\.venv was made with Python [\d.]+, but its base interpreter is now 3\.99\.0; recreate the environment$/);
+  });
+
   it('a stamp is current until a requirements file or an include changes', async () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, '.venv'));

@@ -6,11 +6,12 @@ import { readPyvenvCfg } from './pyvenvCfg';
 export type VenvHealth = { readonly ok: true } | { readonly ok: false; readonly problem: string };
 
 /**
- * Checks a venv without running it: its pyvenv.cfg is there, `bin/python` resolves, and the base
- * interpreter's folder (`home`) still exists. A base interpreter deleted or moved (a pyenv
- * version uninstalled, a distro upgrade) breaks the venv.
+ * Checks a venv without running it: its pyvenv.cfg is there, `bin/python` resolves, the base
+ * interpreter's folder (`home`) still exists, and, when `baseVersion` (the base interpreter's
+ * version now, from discovery) is given, it is still the version pyvenv.cfg recorded. A base
+ * interpreter deleted, moved or upgraded underneath (a distro upgrade) breaks the venv.
  */
-export function venvHealth(venvDir: string): VenvHealth {
+export function venvHealth(venvDir: string, baseVersion?: string): VenvHealth {
   const cfg = readPyvenvCfg(venvDir);
   if (!cfg) return { ok: false, problem: `${venvDir} is not a virtual environment any more (no pyvenv.cfg)` };
   const python = path.join(venvDir, 'bin', 'python');
@@ -20,5 +21,8 @@ export function venvHealth(venvDir: string): VenvHealth {
     return { ok: false, problem: `The interpreter of ${path.basename(venvDir)} is gone${cfg.home ? ` (it came from ${cfg.home})` : ''}; recreate the environment` };
   }
   if (cfg.home && !existsSync(cfg.home)) return { ok: false, problem: `The base interpreter folder ${cfg.home} of ${path.basename(venvDir)} is gone; recreate the environment` };
+  if (baseVersion && cfg.version && baseVersion !== cfg.version) {
+    return { ok: false, problem: `${path.basename(venvDir)} was made with Python ${cfg.version}, but its base interpreter is now ${baseVersion}; recreate the environment` };
+  }
   return { ok: true };
 }

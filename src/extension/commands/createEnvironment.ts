@@ -37,15 +37,24 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
   const requirements = await pickRequirements(services, folder);
   if (!requirements) return undefined;
 
-  const name = path.relative(folder.uri.fsPath, location.dest) || path.basename(location.dest);
+  return createInFolder(services, folder, interpreter, location.dest, requirements, location.replace);
+}
+
+/**
+ * Creates (or, with `replace`, recreates) the venv at `dest` in `folder` with cancellable
+ * progress, then selects it, tracks its requirements and stamps it in sync. Shared by Create and
+ * Recreate Environment. Resolves to the venv, or `undefined` after showing the failure.
+ */
+export async function createInFolder(services: Services, folder: vscode.WorkspaceFolder, interpreter: Interpreter, dest: string, requirements: readonly string[], replace: boolean): Promise<CreatedVenv | undefined> {
+  const name = path.relative(folder.uri.fsPath, dest) || path.basename(dest);
   const settings = readSettings(folder);
   try {
-    const created = await withCancellableProgress(`Creating ${name}`, (signal, report) =>
+    const created = await withCancellableProgress(`${replace ? 'Recreating' : 'Creating'} ${name}`, (signal, report) =>
       createVenv({
         interpreter,
-        dest: location.dest,
+        dest,
         requirements,
-        clear: location.replace,
+        clear: replace,
         findLinks: settings.seedFindLinks.map((dir) => path.resolve(folder.uri.fsPath, dir)),
         pip: settings.pip,
         signal,
@@ -59,7 +68,7 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
     // pip installed the files just now: stamp the venv as in sync with them.
     const parsed = parseRequirementSet(requirements);
     await writeStamp(created.dir, { requirementsHash: requirementsHash(parsed.files), interpreter: `${created.python}|${interpreter.version}`, files: parsed.files });
-    await adopt(services, folder, created.python, interpreter, location.dest, requirements);
+    await adopt(services, folder, created.python, interpreter, dest, requirements);
     setImmediate(() => {
       try {
         created.stageNext();
@@ -69,11 +78,11 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
     });
     const installed = requirements.length ? ` and installed ${requirements.map((r) => path.basename(r)).join(', ')}` : '';
     const how = [`${created.creator} creator`, ...created.seeded.map((s) => `${s.project} ${s.version} from ${s.source}`)].join(', ');
-    void vscode.window.showInformationMessage(`Created ${name} with Python ${interpreter.version} (${how})${installed}.`);
+    void vscode.window.showInformationMessage(`${replace ? 'Recreated' : 'Created'} ${name} with Python ${interpreter.version} (${how})${installed}.`);
     return created;
   } catch (error) {
     // A failed install leaves a working venv behind: select it so the user can fix and retry.
-    if (readPyvenvCfg(location.dest)) await adopt(services, folder, path.join(location.dest, 'bin', 'python'), interpreter, location.dest, requirements);
+    if (readPyvenvCfg(dest)) await adopt(services, folder, path.join(dest, 'bin', 'python'), interpreter, dest, requirements);
     void services.failures.show(error);
     return undefined;
   }

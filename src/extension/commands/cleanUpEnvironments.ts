@@ -1,0 +1,65 @@
+import { rm } from 'node:fs/promises';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
+import { venvHealth } from '../../core/venv/health';
+import { localFolders } from '../folders';
+import type { Services } from '../services';
+
+/** Bytes used by a folder tree (hard links counted once per path, links not followed). */
+function folderSize(dir: string): number {
+  let total = 0;
+  const visit = (current: string): void => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const file = path.join(current, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else total += lstatSync(file).size;
+    }
+  };
+  try {
+    visit(dir);
+  } catch {
+    // Unreadable parts count as nothing.
+  }
+  return total;
+}
+
+const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * "Venv Pilot: Clean Up Environments": every venv discovery knows (workspace, pyenv-virtualenv,
+ * WORKON_HOME, pipenv, poetry, hatch) plus broken ones it reported, with size, last change and
+ * health; deletes the ticked ones after confirmation. Never deletes a folder without pyvenv.cfg.
+ * Resolves to the folders deleted.
+ */
+export function registerCleanUpEnvironments(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('venvPilot.cleanUpEnvironments', async (): Promise<string[]> => {
+    const result = await services.interpreters.refresh();
+    const broken = result.problems.map((p) => /^Environment (.+) is broken/.exec(p.message)?.[1]).filter((d): d is string => !!d);
+    const venvs = [...new Set([...result.interpreters.filter((i) => i.isVenv).map((i) => i.prefix), ...broken])].filter((dir) => readPyvenvCfg(dir));
+    const items = venvs.map((dir) => {
+      const health = venvHealth(dir);
+      const changed = statSync(dir).mtime.toISOString().slice(0, 10);
+      return { label: path.basename(dir), description: [megabytes(folderSize(dir)), `changed ${changed}`, health.ok ? '' : '$(error) broken'].filter(Boolean).join(' · '), detail: dir, dir, picked: !health.ok };
+    });
+    const picked = await services.quickInputs.pickMany({ title: 'Clean Up Environments', placeholder: 'Tick the environments to delete (broken ones are ticked)', items });
+    if (!picked?.length) return [];
+    const answer = await services.quickInputs.pickOne({
+      title: `Delete ${picked.length} environment${picked.length > 1 ? 's' : ''}?`,
+      placeholder: picked.map((p) => p.detail).join(', '),
+      items: [{ label: 'Delete', description: 'this cannot be undone' }, { label: 'Cancel' }],
+    });
+    if (answer?.label !== 'Delete') return [];
+    const deleted: string[] = [];
+    for (const { dir } of picked) {
+      if (!readPyvenvCfg(dir)) continue;
+      await rm(dir, { recursive: true, force: true });
+      deleted.push(dir);
+      for (const folder of localFolders()) if (services.selections.get(folder)?.venv === dir) await services.selections.set(folder, undefined);
+    }
+    void services.interpreters.refresh();
+    void vscode.window.showInformationMessage(`Deleted ${deleted.length} environment${deleted.length === 1 ? '' : 's'}.`);
+    return deleted;
+  });
+}

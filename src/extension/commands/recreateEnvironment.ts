@@ -1,0 +1,41 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { recommendInterpreter } from '../../core/discovery/recommend';
+import { parseSpec, pickInterpreter } from '../../core/discovery/spec';
+import type { CreatedVenv } from '../../core/venv/create';
+import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
+import { activeFolder } from '../folders';
+import type { Services } from '../services';
+import { trackedRequirements } from '../trackedRequirements';
+import { createInFolder } from './createEnvironment';
+
+/**
+ * "Venv Pilot: Recreate Environment": rebuilds the active folder's venv with the same Python
+ * version (X.Y from its pyvenv.cfg, newest patch found), else the recommended interpreter, and
+ * the requirements tracked for it. Offered by the status bar when the venv is broken.
+ */
+export function registerRecreateEnvironment(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('venvPilot.recreateEnvironment', async (): Promise<CreatedVenv | undefined> => {
+    const folder = activeFolder();
+    const venv = folder && services.selections.get(folder)?.venv;
+    if (!folder || !venv || !readPyvenvCfg(venv)) {
+      void vscode.window.showWarningMessage('There is no selected environment to recreate; use "Venv Pilot: Create Environment".');
+      return undefined;
+    }
+    const { interpreters } = await services.interpreters.refresh();
+    const version = readPyvenvCfg(venv)?.version?.split('.').slice(0, 2).join('.');
+    const interpreter = (version && pickInterpreter(interpreters, parseSpec(version))) || recommendInterpreter(interpreters, folder.uri.fsPath, { forCreate: true })?.interpreter;
+    if (!interpreter) {
+      void vscode.window.showErrorMessage(`No Python ${version ?? '3'} interpreter is left to recreate ${path.basename(venv)} with; install one, then run "Venv Pilot: Rediscover Interpreters".`);
+      return undefined;
+    }
+    const requirements = trackedRequirements(services.context.workspaceState, folder);
+    const answer = await services.quickInputs.pickOne({
+      title: `Recreate ${path.relative(folder.uri.fsPath, venv) || path.basename(venv)}`,
+      placeholder: `With Python ${interpreter.version}${requirements.length ? ` and ${requirements.map((r) => path.basename(r)).join(', ')}` : ''}`,
+      items: [{ label: 'Recreate', description: 'delete the environment and create it again' }, { label: 'Cancel' }],
+    });
+    if (answer?.label !== 'Recreate') return undefined;
+    return createInFolder(services, folder, interpreter, venv, requirements, true);
+  });
+}
