@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { probeInterpreter } from '../../src/core/discovery/probe';
@@ -9,6 +8,7 @@ import { ProcessError, run } from '../../src/core/process/run';
 import type { BaseInterpreter } from '../../src/core/discovery/types';
 import { createVenv } from '../../src/core/venv/create';
 import { processesMentioning, pyenvPython, tempDir } from '../fixtures/machine';
+import { silentIndex } from '../fixtures/index';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 
@@ -120,20 +120,14 @@ describe('create: bad input loses nothing', () => {
 });
 
 describe('create: cancellation', () => {
-  // An index that accepts connections and never answers keeps pip busy until it is killed.
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => sockets.add(s));
-  before(() => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)));
-  after(() => {
-    sockets.forEach((s) => s.destroy());
-    server.close();
-  });
+  const index = silentIndex();
+  before(() => index.listen());
+  after(() => index.close());
 
   it('aborting during the install kills pip and says the venv itself exists', async () => {
     const dir = tempDir();
-    const { port } = server.address() as net.AddressInfo;
     const requirements = path.join(dir, 'requirements.txt');
-    writeFileSync(requirements, `--index-url http://127.0.0.1:${port}/simple\npilotfish\n`);
+    writeFileSync(requirements, `--index-url ${index.url()}\npilotfish\n`);
     const controller = new AbortController();
     const dest = path.join(dir, '.venv');
     const creating = createVenv({

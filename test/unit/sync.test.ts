@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +12,7 @@ import { parseRequirementsFile } from '../../src/core/requirements/parser';
 import { isStale, planSync } from '../../src/core/requirements/sync';
 import { createVenv, type CreatedVenv } from '../../src/core/venv/create';
 import { processesMentioning, pyenvPython, tempDir } from '../fixtures/machine';
+import { silentIndex } from '../fixtures/index';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 
@@ -96,17 +96,13 @@ describe('sync against real pip', () => {
   });
 
   describe('cancellation', () => {
-    const sockets = new Set<net.Socket>();
-    const server = net.createServer((s) => sockets.add(s));
-    before(() => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)));
-    after(() => {
-      sockets.forEach((s) => s.destroy());
-      server.close();
-    });
+    const index = silentIndex();
+    before(() => index.listen());
+    after(() => index.close());
 
     it('kills pip and leaves the venv as it was', async () => {
       const { venv, file, sync } = await project('');
-      writeFileSync(file, `--index-url http://127.0.0.1:${(server.address() as net.AddressInfo).port}/simple\npilotfish\n`);
+      writeFileSync(file, `--index-url ${index.url()}\npilotfish\n`);
       const controller = new AbortController();
       const syncing = sync({ signal: controller.signal, onProgress: () => undefined });
       setTimeout(() => controller.abort(), 1500);
