@@ -106,6 +106,27 @@ suite('Create Environment in a real VS Code', () => {
     assert.equal(lock, `${stdout}\n`, 'exactly what pip freeze prints');
   });
 
+  test('freezing over a hand-written, tracked requirements.txt asks first, writes through the open editor, and triggers no sync', async () => {
+    const requirements = path.join(folder, 'requirements.txt');
+    const document = await vscode.workspace.openTextDocument(requirements);
+    await vscode.window.showTextDocument(document);
+    let offers = 0;
+    const counting = api.requirementsWatcher.onDidOfferSync(() => offers++);
+    const freezing = vscode.commands.executeCommand('venvPilot.freezeEnvironment');
+    await answerQuickPick(api, 'Freeze Environment: file', (items) => items.filter((i) => i.label === 'requirements.txt'));
+    await answerQuickPick(api, 'requirements.txt is written by hand', (items) => items.filter((i) => i.label === 'Overwrite'));
+    assert.equal(await freezing, requirements);
+    const { stdout } = await run([path.join(venv, 'bin', 'python'), '-m', 'pip', 'freeze']);
+    assert.equal(document.getText(), `${stdout}\n`, 'the open editor shows the freeze');
+    assert.equal(document.isDirty, false, 'and it was saved');
+    assert.equal(readFileSync(requirements, 'utf8'), `${stdout}\n`);
+    // Longer than the watcher's debounce: a write of our own must not come back as a sync offer.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    counting.dispose();
+    assert.equal(offers, 0, 'no sync was offered for our own write');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test("a requirement pip cannot find fails with pip's own message, and the working venv is kept", async () => {
     writeFileSync(path.join(folder, 'requirements-broken.txt'), '--no-index\n--find-links wheels\nno-such-package==1.0\n');
     const failure = nextEvent(api.failures.onDidShow);
