@@ -21,6 +21,7 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' },
+  { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   {
     ...common,
     entryPoints: readdirSync('test/integration').filter((f) => f === 'index.ts' || f.endsWith('.test.ts') || f.endsWith('.untrusted.ts')).map((f) => `test/integration/${f}`),

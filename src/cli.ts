@@ -24,6 +24,7 @@ const USAGE = `Usage:
   venv-pilot sync DEST -r FILE... [--exact] [--dry-run] [--offline] [--json]
   venv-pilot freeze DEST [--all] [-o FILE]
   venv-pilot env DEST [--json]
+  venv-pilot lsp --stdio
 
 SPEC is an interpreter path or a version such as 3, 3.12 or 3.12.1.`;
 
@@ -156,6 +157,17 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; run: Comma
       if (values.json) return void printJson(summary);
       const nothing = summary.install.length === 0 && summary.uninstall.length === 0;
       print(nothing ? `${dest} is in sync (${summary.satisfied} requirements satisfied)` : `${values['dry-run'] ? 'Would install' : 'Installed'}: ${summary.install.map((i) => i.requirement).join(', ') || 'nothing'}; ${values['dry-run'] ? 'would uninstall' : 'uninstalled'}: ${summary.uninstall.join(', ') || 'nothing'}`);
+    },
+  },
+  lsp: {
+    options: { stdio: { type: 'boolean' } },
+    run: async (_positionals, values) => {
+      if (!values.stdio) throw new UsageError('lsp needs --stdio (the only transport offered)');
+      const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node');
+      const { startServer } = await import('./server/server');
+      startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
+      // The connection keeps the process alive until the client exits.
+      await new Promise<never>(() => undefined);
     },
   },
   env: {

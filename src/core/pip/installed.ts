@@ -31,6 +31,10 @@ export interface InstalledDistribution {
   readonly requires: readonly string[];
   /** `Summary`. */
   readonly summary?: string;
+  /** `License` (or the first `License-Expression`/classifier-free value). */
+  readonly license?: string;
+  /** `Home-page`, else the first `Project-URL`. */
+  readonly homePage?: string;
   readonly installer?: string;
 }
 
@@ -125,6 +129,8 @@ function readDistribution(metadataDir: string, format: InstalledDistribution['fo
     ...(directUrl ? { directUrl } : {}),
     ...(editableLocation ? { editableLocation } : {}),
     ...(headers.get('summary')?.[0] ? { summary: headers.get('summary')?.[0] } : {}),
+    ...(headers.get('license-expression')?.[0] ?? headers.get('license')?.[0] ? { license: headers.get('license-expression')?.[0] ?? headers.get('license')?.[0] } : {}),
+    ...(headers.get('home-page')?.[0] ?? headers.get('project-url')?.[0] ? { homePage: headers.get('home-page')?.[0] ?? headers.get('project-url')?.[0]?.split(',').pop()?.trim() } : {}),
     ...(installer ? { installer } : {}),
   };
 }

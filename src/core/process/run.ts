@@ -150,6 +150,9 @@ export function lastMeaningfulLine(output: string): string | undefined {
 /** A long-running process started by {@link startProcess}. */
 export interface StartedProcess {
   readonly pid: number;
+  /** With `pipes`: the process's stdin and stdout, for a protocol spoken over them (LSP). */
+  readonly stdin?: NodeJS.WritableStream;
+  readonly stdout?: NodeJS.ReadableStream;
   /** Settles with the exit code (or `undefined` when killed by a signal) when the process ends. */
   readonly exited: Promise<number | undefined>;
   /** Kills the whole process tree: SIGTERM, then SIGKILL after a grace period. Resolves once it has exited. */
@@ -158,19 +161,20 @@ export interface StartedProcess {
 
 /**
  * Starts a long-running process (a server) in its own process group, streaming its output
- * lines to `onLine`. Unlike {@link run} it does not wait for the process to end.
+ * lines to `onLine` (with `pipes`, stderr only: stdin and stdout are handed back for a protocol).
+ * Unlike {@link run} it does not wait for the process to end.
  *
  * @throws {ProcessError} when the process cannot be started.
  */
-export function startProcess(argv: readonly string[], options: Pick<RunOptions, 'cwd' | 'env' | 'onLine' | 'log'> = {}): StartedProcess {
+export function startProcess(argv: readonly string[], options: Pick<RunOptions, 'cwd' | 'env' | 'onLine' | 'log'> & { readonly pipes?: boolean } = {}): StartedProcess {
   const [file, ...args] = argv;
   if (!file) throw new UserError('No command to run');
   const commandLine = formatCommandLine(argv);
   options.log?.(commandLine);
-  const child = execa(file, args, { cwd: options.cwd, env: options.env as Record<string, string> | undefined, detached: true, reject: false, stdin: 'ignore', buffer: false });
+  const child = execa(file, args, { cwd: options.cwd, env: options.env as Record<string, string> | undefined, detached: true, reject: false, stdin: options.pipes ? 'pipe' : 'ignore', buffer: false });
   const pid = child.pid;
   if (pid === undefined) throw new ProcessError(`Could not start \`${commandLine}\``, commandLine, undefined, '', '', false);
-  for (const stream of ['stdout', 'stderr'] as const) {
+  for (const stream of options.pipes ? (['stderr'] as const) : (['stdout', 'stderr'] as const)) {
     void (async () => {
       for await (const line of child.iterable({ from: stream })) options.onLine?.(line, stream);
     })().catch(() => undefined);
@@ -178,6 +182,7 @@ export function startProcess(argv: readonly string[], options: Pick<RunOptions, 
   const exited = child.then((r) => r.exitCode);
   return {
     pid,
+    ...(options.pipes && child.stdin && child.stdout ? { stdin: child.stdin, stdout: child.stdout } : {}),
     exited,
     stop: async () => {
       signalGroup(pid, 'SIGTERM');
