@@ -11,6 +11,7 @@ import { registerShowLog } from './commands/showLog';
 import { FailureReporter } from './feedback';
 import { localFolders } from './folders';
 import { InterpreterService } from './interpreters';
+import { startLanguageClient } from './languageClient';
 import { createLog } from './log';
 import { QuickInputs } from './quickInput';
 import { createRequirementsWatcher } from './watchers/requirementsWatcher';
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
     registerCleanUpEnvironments(services),
     registerFreezeEnvironment(services),
     registerSitePackagesWatcher(services),
+    startLanguageClient(services),
     registerTerminalEnvironment(services),
     requirementsWatcher,
     // A folder without a stored choice uses the venv discovery finds inside it.

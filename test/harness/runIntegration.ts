@@ -24,8 +24,8 @@ function newWorkspace(): string {
 /** A trusted workspace whose requirements point pip at local fixture wheels only. */
 function trustedWorkspace(): string {
   const workspace = newWorkspace();
-  // wrasse is in no requirements file yet: the watcher test adds it; tang is installed from a terminal.
-  buildWheels(path.join(workspace, 'wheels'), [...DEMO_PACKAGES, { name: 'wrasse', version: '0.2.0' }, { name: 'tang', version: '0.9.0' }]);
+  // In no requirements file yet: the watcher test adds wrasse, a terminal installs tang, the language-server test adds zander.
+  buildWheels(path.join(workspace, 'wheels'), [...DEMO_PACKAGES, { name: 'wrasse', version: '0.2.0' }, { name: 'tang', version: '0.9.0' }, { name: 'zander', version: '0.1.0' }]);
   writeFileSync(path.join(workspace, 'requirements.txt'), '--no-index\n--find-links wheels\npilotfish==1.0.0\n');
   writeFileSync(path.join(workspace, 'requirements-dev.txt'), '--no-index\n--find-links wheels\nbarnacle==0.1.0\n');
   writeFileSync(path.join(workspace, 'main.py'), 'import pilotfish\n');

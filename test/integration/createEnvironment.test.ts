@@ -127,6 +127,24 @@ suite('Create Environment in a real VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('the language server flags a requirement that is not installed, and its "Sync environment now" action fixes it', async () => {
+    const requirements = path.join(folder, 'requirements.txt');
+    writeFileSync(requirements, `--no-index\n--find-links wheels\n${readFileSync(requirements, 'utf8')}zander==0.1.0\n`);
+    const document = await vscode.workspace.openTextDocument(requirements);
+    await vscode.window.showTextDocument(document);
+    assert.equal(document.languageId, 'pip-requirements');
+    const codeOf = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);
+    const diagnostic = await waitFor('a not-installed diagnostic on zander', () => vscode.languages.getDiagnostics(document.uri).find((d) => codeOf(d) === 'not-installed' && d.message.startsWith('zander')), 30_000);
+    assert.equal(diagnostic.range.start.line, document.getText().split('\n').findIndex((l) => l.startsWith('zander')));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range);
+    const sync = actions.find((a) => a.title === 'Sync environment now');
+    assert.ok(sync?.command, 'the quick fix is offered');
+    await vscode.commands.executeCommand(sync.command.command, ...(sync.command.arguments ?? []));
+    assert.equal((await run([path.join(venv, 'bin', 'python'), '-c', 'import zander; print(zander.__version__)'])).stdout, '0.1.0');
+    await waitFor('the diagnostic to disappear', () => !vscode.languages.getDiagnostics(document.uri).some((d) => codeOf(d) === 'not-installed'), 30_000);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test("a requirement pip cannot find fails with pip's own message, and the working venv is kept", async () => {
     writeFileSync(path.join(folder, 'requirements-broken.txt'), '--no-index\n--find-links wheels\nno-such-package==1.0\n');
     const failure = nextEvent(api.failures.onDidShow);

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHandler } from 'vscode-languageclient/node';
+import { localFolders } from './folders';
+import type { Services } from './services';
+
+/** At most this many restarts after crashes, then a message instead. */
+const MAX_RESTARTS = 3;
+
+/** Restarts a crashed server up to {@link MAX_RESTARTS} times, then tells the user and stops. */
+function restartPolicy(log: vscode.LogOutputChannel): ErrorHandler {
+  let restarts = 0;
+  return {
+    error: () => ({ action: ErrorAction.Continue }),
+    closed: () => {
+      if (restarts++ < MAX_RESTARTS) {
+        log.warn(`The requirements language server stopped; restarting it (${restarts} of ${MAX_RESTARTS})`);
+        return { action: CloseAction.Restart };
+      }
+      return { action: CloseAction.DoNotRestart, message: `The requirements language server stopped ${MAX_RESTARTS + 1} times and will not be restarted; see "Venv Pilot: Show Log", then reload the window.` };
+    },
+  };
+}
+
+/** The venv whose packages diagnostics check: the active folder's selection. */
+function activeVenv(services: Services): string | undefined {
+  const folder = localFolders()[0];
+  return folder ? services.selections.get(folder)?.venv : undefined;
+}
+
+/**
+ * Starts the requirements language server (dist/server.js over IPC) for `pip-requirements`
+ * documents. Its lifetime is its own: the returned disposable stops the client and everything
+ * registered for it, apart from the extension's subscriptions. It is told the active venv at start
+ * and whenever the selection or the venv's packages change.
+ */
+export function startLanguageClient(services: Services): vscode.Disposable {
+  const module = services.context.asAbsolutePath(path.join('dist', 'server.js'));
+  const client = new LanguageClient(
+    'venvPilot.requirements',
+    'Venv Pilot Requirements',
+    { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } },
+    {
+      documentSelector: [{ scheme: 'file', language: 'pip-requirements' }],
+      initializationOptions: { venv: activeVenv(services) },
+      outputChannel: services.log,
+      traceOutputChannel: services.log,
+      errorHandler: restartPolicy(services.log),
+    },
+  );
+  const tell = (): void => {
+    if (client.isRunning()) void client.sendNotification('venvPilot/activeEnvironment', { venv: activeVenv(services) });
+  };
+  const lifetime = [services.selections.onDidChange(tell), services.health.onDidChange(tell)];
+  void client.start().catch((error: unknown) => services.log.error(`The requirements language server did not start: ${String(error)}`));
+  return new vscode.Disposable(() => {
+    lifetime.forEach((d) => d.dispose());
+    void client.stop();
+  });
+}
