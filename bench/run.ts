@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- SUITE...]`: medians of repeated runs, side by side with the peers measured in
- * the same run. Suites: `discovery`, `create`, `freeze` (default: all).
+ * the same run. Suites: `discovery`, `create`, `freeze`, `lsp` (default: all).
  * Env: BENCH_RUNS (default 10), BENCH_PYTHON (create's interpreter; default /usr/bin/python3, else pyenv 3.12).
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { run } from '../src/core/process/run';
 import { seedCacheDir } from '../src/core/paths';
 import { freezeVenv } from '../src/core/pip/freeze';
 import { createVenv, type CreatedVenv } from '../src/core/venv/create';
+import { startLsp } from '../test/fixtures/lspClient';
 import { buildWheels } from '../test/fixtures/wheels';
 import { pyenvPython, tempDir } from '../test/fixtures/machine';
 import { useHermeticPip } from '../test/fixtures/pipEnv';
@@ -118,7 +119,42 @@ async function freezeBench(scratch: string): Promise<void> {
   console.log(`  target: >= 50x pip freeze -> ${ratio.toFixed(0)}x (${ratio >= 50 ? 'met' : 'MISSED'})`);
 }
 
-const SUITES: Record<string, (scratch: string) => Promise<void>> = { discovery: discoveryBench, create: createBench, freeze: freezeBench };
+async function lspBench(scratch: string): Promise<void> {
+  const exe = process.env.BENCH_PYTHON || pyenvPython('3.12') || '/usr/bin/python3';
+  const interpreter = { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) };
+  const root = path.join(scratch, 'lsp');
+  const wheels = path.join(root, 'wheels');
+  const packages = Array.from({ length: 150 }, (_, i) => ({ name: `fixture-dist-${String(i).padStart(3, '0')}`, version: `1.${i}.0` }));
+  buildWheels(wheels, packages);
+  const venv = await createVenv({ interpreter, dest: path.join(root, '.venv'), cacheDir: seedCacheDir(path.join(scratch, 'cache')) });
+  await run([venv.python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-index', '--find-links', wheels, ...packages.map((p) => p.name)]);
+  // 2,000 lines: every installed distribution with specifiers and markers, comments, options, and missing ones.
+  const lines = ['--no-index', `--find-links ${wheels}`];
+  for (let i = 0; lines.length < 2000; i++) {
+    const p = packages[i % packages.length];
+    lines.push(i % 5 === 0 ? `# group ${i}` : i % 7 === 0 ? `missing-${i}>=1.0; python_version >= "3.8"` : `${p?.name}>=1.0,<3  # pinned ${i}`);
+  }
+  const text = lines.join('\n') + '\n';
+  const session = await startLsp(root, venv.dir);
+  const file = path.join(root, 'requirements.txt');
+  const uri = `file://${file}`;
+  const first = session.nextDiagnostics(uri);
+  await session.open(file, text);
+  const count = (await first).diagnostics.length;
+  let version = 1;
+  const ms = await median(async () => {
+    const published = session.nextDiagnostics(uri);
+    const started = performance.now();
+    await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: version % 2 ? 'x' : '' }] });
+    await published;
+    return performance.now() - started;
+  });
+  await session.close();
+  report(`Language server: diagnostics after an edit, ${lines.length}-line file, venv of ${packages.length} distributions (${count} diagnostics)`, [['venv-pilot lsp --stdio, edit to publishDiagnostics', ms]]);
+  console.log(`  target: <= 30 ms (${ms <= 30 ? 'met' : 'MISSED'})`);
+}
+
+const SUITES: Record<string, (scratch: string) => Promise<void>> = { discovery: discoveryBench, create: createBench, freeze: freezeBench, lsp: lspBench };
 
 async function main(): Promise<void> {
   useHermeticPip();

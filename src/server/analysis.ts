@@ -15,6 +15,8 @@ import type { ActiveEnvironment } from './environment';
 /** Diagnostic codes, stable for clients and tests. */
 export const CODES = {
   syntax: 'syntax',
+  invalidSpecifier: 'invalid-specifier',
+  invalidMarker: 'invalid-marker',
   unknownOption: 'unknown-option',
   duplicate: 'duplicate',
   missingInclude: 'missing-include',
@@ -99,10 +101,6 @@ export function suggestOption(given: string): string | undefined {
   return best && best[1] <= 3 ? best[0] : undefined;
 }
 
-/** Requirements in effect for this interpreter: markers that exclude it are skipped, never flagged. */
-function applies(item: RequirementItem, context: AnalysisContext): boolean {
-  return item.marker === undefined || !context.environment || evaluateMarker(item.marker, { ...context.environment.markers, extra: '' }) !== false;
-}
 
 /** The diagnostics for a document. */
 export function diagnose(context: AnalysisContext): Diagnostic[] {
@@ -120,6 +118,22 @@ export function diagnose(context: AnalysisContext): Diagnostic[] {
       if (included.kind === 'requirement' && included.normalizedName && !included.constraint && !seen.has(included.normalizedName)) seen.set(included.normalizedName, { file: included.range.file, line: included.range.startLine });
     }
   }
+  // Thousands of lines repeat a few (version, specifier) pairs: check each pair once.
+  const checked = new Map<string, boolean>();
+  const fits = (version: string, specifier: string): boolean => {
+    const key = `${version} ${specifier}`;
+    let answer = checked.get(key);
+    if (answer === undefined) checked.set(key, (answer = !!valid(version) && satisfies(version, specifier)));
+    return answer;
+  };
+  // Requirements in effect for this interpreter: markers that exclude it are skipped, never flagged.
+  const markers = new Map<string, boolean>();
+  const applies = (item: RequirementItem): boolean => {
+    if (item.marker === undefined || !context.environment) return true;
+    let answer = markers.get(item.marker);
+    if (answer === undefined) markers.set(item.marker, (answer = evaluateMarker(item.marker, { ...context.environment.markers, extra: '' }) !== false));
+    return answer;
+  };
   const requireHashes = items.some((i) => i.kind === 'option' && i.name === '--require-hashes');
   const requirements = items.filter((i): i is RequirementItem => i.kind === 'requirement');
   const hashed = requirements.filter((r) => r.hashes.length > 0);
@@ -129,7 +143,10 @@ export function diagnose(context: AnalysisContext): Diagnostic[] {
       if (unknown?.[1]) {
         const suggestion = suggestOption(unknown[1]);
         push(rangeOf(item, lines, unknown[1]), `Unknown option ${unknown[1]}${suggestion ? `; did you mean ${suggestion}?` : ''}`, CODES.unknownOption, DiagnosticSeverity.Error, suggestion ? { replacement: suggestion, original: unknown[1] } : undefined);
-      } else push(lineRange(item, lines), item.message.replace(/ \(line \d+\)$/, ''), CODES.syntax);
+      } else {
+        const code = /Invalid version specifier/.test(item.message) ? CODES.invalidSpecifier : /[Mm]arker/.test(item.message) ? CODES.invalidMarker : CODES.syntax;
+        push(lineRange(item, lines), item.message.replace(/ \(line \d+\)$/, ''), code);
+      }
       continue;
     }
     if (item.kind === 'include') {
@@ -146,11 +163,11 @@ export function diagnose(context: AnalysisContext): Diagnostic[] {
     if ((requireHashes || hashed.length > 0) && item.hashes.length === 0 && !item.editable) {
       push(nameRange, `${item.name ?? item.text} has no --hash, but ${requireHashes ? '--require-hashes is set' : 'other requirements are hashed'}: pip will refuse to install`, CODES.missingHash);
     }
-    if (!context.environment || !item.normalizedName || item.editable || item.url || item.path || !applies(item, context)) continue;
+    if (!context.environment || !item.normalizedName || item.editable || item.url || item.path || !applies(item)) continue;
     const installed = context.environment.installed.get(item.normalizedName);
     if (!installed) {
       push(nameRange, `${item.name} is not installed in ${path.basename(context.environment.venv)}`, CODES.notInstalled, DiagnosticSeverity.Warning, { name: item.name });
-    } else if (item.specifier && !(valid(installed.version) && satisfies(installed.version, item.specifier))) {
+    } else if (item.specifier && !fits(installed.version, item.specifier)) {
       push(specifierRange(item, lines), `installed ${installed.version}, required ${item.specifier}`, CODES.versionMismatch, DiagnosticSeverity.Warning, { installed: installed.version });
     }
   }

@@ -97,6 +97,19 @@ describe('language server over stdio (venv-pilot lsp --stdio)', () => {
     assert.deepEqual(links.map((l) => [l.range.start.line, l.target]), [[8, `file://${path.join(root, 'missing.txt')}`], [9, 'https://example.com/extra']]);
   });
 
+  it('flags duplicates across -r includes, and invalid specifiers and markers with their own codes', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path.join(root, 'base.txt'), 'remora\n');
+    const file = path.join(root, 'requirements-dev.txt');
+    const published = session.nextDiagnostics(`file://${file}`);
+    await session.open(file, '-r base.txt\nremora==0.3.0\nflask~=2..0\nclick; python_version <\n');
+    assert.deepEqual((await published).diagnostics.map((d) => [d.code, d.range.start.line, d.message]), [
+      ['duplicate', 1, 'remora is already required in base.txt (line 1)'],
+      ['invalid-specifier', 2, `Invalid requirement: 'flask~=2..0': Invalid version specifier "~=2..0".`],
+      ['invalid-marker', 3, `Invalid requirement: 'click; python_version <': Expected a marker variable or a quoted string after "<".`],
+    ]);
+  });
+
   it('flags missing hashes under --require-hashes, and follows a new active environment', async () => {
     const file = path.join(root, 'hashed.txt');
     const published = session.nextDiagnostics(`file://${file}`);

@@ -254,8 +254,8 @@ function parseRequirementArgument(text: string, cwd: string): RequirementFields 
   }
   const [pathPart, marker] = text.split(/;/, 2) as [string, string | undefined];
   const candidate = pathPart.trim().replace(/\[[^\]]*\]$/, '');
-  const full = path.resolve(cwd, candidate);
-  if (looksLikePath(candidate) && isDirectory(full)) {
+  const full = looksLikePath(candidate) ? path.resolve(cwd, candidate) : undefined;
+  if (full && isDirectory(full)) {
     if (!isInstallableDir(full)) return `Directory '${candidate}' is not installable. Neither 'setup.py' nor 'pyproject.toml' found.`;
     return { text, editable: false, extras: [], specifier: '', path: candidate, ...(marker ? { marker: marker.trim() } : {}) };
   }

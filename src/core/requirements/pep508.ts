@@ -18,6 +18,19 @@ export interface Pep508Requirement {
 /** The outcome of parsing: a requirement, or a message saying what is wrong and where (offset in the text). */
 export type Pep508Result = { readonly ok: true; readonly requirement: Pep508Requirement } | { readonly ok: false; readonly message: string; readonly offset: number };
 
+/** A PEP 440 public or local version (the regex in PEP 440, Appendix B, as packaging uses it). */
+const VERSION = String.raw`v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?(?:(?:-[0-9]+)|(?:[-_.]?(?:post|rev|r)[-_.]?[0-9]*))?(?:[-_.]?dev[-_.]?[0-9]*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?`;
+const CLAUSE = new RegExp(String.raw`^(?:(?:==|!=)${VERSION}(?:\.\*)?|(?:~=|>=|<=|>|<)${VERSION}|===[^\s,;]+)$`, 'i');
+
+/**
+ * True when `specifier` (no spaces) is a valid PEP 440 specifier set: comma-separated clauses,
+ * `.*` only after `==`/`!=`, `~=` with at least two release segments. A fast check that gives
+ * the same answer as a full parser for requirement lines, which are checked by the thousand.
+ */
+export function isValidSpecifier(specifier: string): boolean {
+  return specifier.split(',').every((clause) => CLAUSE.test(clause) && (!clause.startsWith('~=') || /^~=v?(?:[0-9]+!)?[0-9]+\.[0-9]+/.test(clause)) && (!/\.\*$/.test(clause) || !/\+/.test(clause)));
+}
+
 /** PEP 503 normalisation: lower case, runs of `-`, `_` and `.` become one `-`. */
 export function normalizeProjectName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
@@ -84,7 +97,7 @@ export function parsePep508(text: string): Pep508Result {
     if (raw && !/^(===|==|!=|~=|>=|<=|>|<)/.test(raw)) return fail('Expected end or semicolon (after name and no valid version specifier)');
     if (raw) {
       const compact = raw.replace(/\s+/g, '');
-      const pep440 = validRange(compact) && /^(===|==|!=|~=|>=|<=|>|<)/.test(compact);
+      const pep440 = isValidSpecifier(compact);
       // pip before 24.1 (packaging 21) also takes "legacy" versions: ==, !=, <=, >=, <, > with any text.
       const legacy = compact.split(',').every((clause) => /^(==|!=|<=|>=|<|>)[^,;\s)]*$/.test(clause));
       if (!pep440 && !legacy) return fail(`Invalid version specifier "${raw}"`, start);
