@@ -19,7 +19,10 @@ export interface Settings {
   readonly freezeFile: string;
   /** `freeze.onChange`: rewrite the lock file when the venv's packages change. */
   readonly freezeOnChange: 'auto' | 'off';
-  readonly activateInTerminals: boolean;
+  /** `terminal.activate`: `env` puts the venv into new terminals through their environment; `off` does not. */
+  readonly terminalActivate: 'env' | 'off';
+  /** `terminal.promptPrefix`: bash terminals get a `(.venv) ` prompt prefix and a `deactivate` function. */
+  readonly promptPrefix: boolean;
   /** `seed.findLinks`: folders searched first for seed wheels (pip, setuptools, wheel). */
   readonly seedFindLinks: readonly string[];
   /** `pip.*` plus VS Code's `http.proxy`: index settings for pip; empty values leave pip.conf in charge. */
@@ -38,7 +41,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     exactSync: config.get('requirements.exact', false),
     freezeFile: config.get('freeze.file', 'requirements.lock'),
     freezeOnChange: config.get<'auto' | 'off'>('freeze.onChange', 'off'),
-    activateInTerminals: config.get('activateInTerminals', true),
+    terminalActivate: config.get<'env' | 'off'>('terminal.activate', 'env'),
+    promptPrefix: config.get('terminal.promptPrefix', true),
     seedFindLinks: config.get<string[]>('seed.findLinks', []),
     pip: {
       indexUrl: config.get<string>('pip.indexUrl') || undefined,

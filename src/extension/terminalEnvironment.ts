@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { activatedEnvironment } from '../core/activation/environment';
+import { activatedEnvironment, bashPromptHook } from '../core/activation/environment';
 import { localFolders } from './folders';
 import type { Selection } from './selection';
 import type { Services } from './services';
@@ -11,7 +11,7 @@ import { readSettings } from './settings';
  * Nothing is typed into terminals and no rc file is edited. With `applyAtShellIntegration`,
  * PATH is re-applied after ~/.bashrc ran, so pyenv shims cannot shadow the venv.
  */
-export function applyTerminalEnvironment(context: vscode.ExtensionContext, folder: vscode.WorkspaceFolder, selection: Selection | undefined, enabled: boolean): void {
+export function applyTerminalEnvironment(context: vscode.ExtensionContext, folder: vscode.WorkspaceFolder, selection: Selection | undefined, enabled: boolean, promptPrefix = true): void {
   const collection = context.environmentVariableCollection.getScoped({ workspaceFolder: folder });
   collection.clear();
   if (!enabled || !selection?.venv) return;
@@ -28,23 +28,24 @@ export function applyTerminalEnvironment(context: vscode.ExtensionContext, folde
     // The collection cannot unset a variable; Python treats an empty PYTHONHOME as unset.
     else collection.replace(m.name, '', options);
   }
-  collection.description = new vscode.MarkdownString(`Activates the Python environment \`${activated.prompt}\` (${activated.venv})`);
+  if (promptPrefix) collection.prepend('PROMPT_COMMAND', `${bashPromptHook()} `, options);
+  collection.description = new vscode.MarkdownString(`Activates \`${activated.prompt}\` (Python ${selection.version}, ${activated.venv})`);
 }
 
 /**
  * Keeps every folder's terminal environment in step with its selection and the
- * `activateInTerminals` setting. An untrusted workspace gets none: putting its `bin` first on PATH
+ * `venvPilot.terminal.*` settings. An untrusted workspace gets none: putting its `bin` first on PATH
  * would run the workspace's programs in place of the system's.
  */
 export function registerTerminalEnvironment(services: Services): vscode.Disposable {
   const update = (folder: vscode.WorkspaceFolder): void =>
-    applyTerminalEnvironment(services.context, folder, services.selections.get(folder), readSettings(folder).activateInTerminals && vscode.workspace.isTrusted);
+    applyTerminalEnvironment(services.context, folder, services.selections.get(folder), readSettings(folder).terminalActivate === 'env' && vscode.workspace.isTrusted, readSettings(folder).promptPrefix);
   const updateAll = (): void => localFolders().forEach(update);
   updateAll();
   return vscode.Disposable.from(
     services.selections.onDidChange(update),
     vscode.workspace.onDidChangeWorkspaceFolders(updateAll),
     vscode.workspace.onDidGrantWorkspaceTrust(updateAll),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('venvPilot.activateInTerminals') && updateAll()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('venvPilot.terminal') && updateAll()),
   );
 }

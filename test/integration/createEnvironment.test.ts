@@ -57,7 +57,7 @@ suite('Create Environment in a real VS Code', () => {
     assert.equal(env, `${venv}|.venv`);
     const workspaceFolder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(workspaceFolder);
-    assert.match(api.terminalEnvironment(workspaceFolder).description?.toString() ?? '', /Activates the Python environment `\.venv`/);
+    assert.match(api.terminalEnvironment(workspaceFolder).description?.toString() ?? '', /^Activates `\.venv` \(Python 3\.\d+\.\d+, /);
   });
 
   test('the status-bar picker switches the folder to another interpreter and back', async () => {

@@ -67,7 +67,8 @@ export async function runInTerminal(command: string, outFile: string, options: v
   const terminal = vscode.window.createTerminal({ name: 'venv-pilot test', ...options });
   terminal.show();
   terminal.sendText(`${command} > '${outFile}.tmp' && mv '${outFile}.tmp' '${outFile}'`);
-  const output = await waitFor(`terminal output in ${outFile}`, () => existsSync(outFile) && readFileSync(outFile, 'utf8'));
+  // Shell integration's DEBUG trap can print its OSC 633 marks into a redirected command group.
+  const output = (await waitFor(`terminal output in ${outFile}`, () => existsSync(outFile) && readFileSync(outFile, 'utf8'))).replace(/\x1b\][^\x07]*\x07/g, '');
   // A picker opened while a terminal is being disposed gets dismissed: wait until it is gone.
   const closed = nextEvent(vscode.window.onDidCloseTerminal, (t) => t === terminal);
   terminal.dispose();

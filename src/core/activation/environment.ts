@@ -51,3 +51,21 @@ export function applyMutations(env: Readonly<Record<string, string | undefined>>
   }
   return result;
 }
+
+/**
+ * A bash `PROMPT_COMMAND` hook for terminals activated through environment variables alone (no
+ * typed `source`): before each prompt it prefixes PS1 with `(PROMPT) ` once, unless
+ * VIRTUAL_ENV_DISABLE_PROMPT is set, and defines `deactivate`, which takes the venv's bin off
+ * PATH, restores the prompt and unsets VIRTUAL_ENV. It does nothing once deactivated.
+ * Bash only: zsh and fish do not read PROMPT_COMMAND.
+ */
+export function bashPromptHook(): string {
+  return [
+    'if [ -n "${VIRTUAL_ENV:-}" ]; then',
+    // The venv's bin can be on PATH twice (at process creation, and again after the rc files): take every copy off.
+    'type deactivate >/dev/null 2>&1 || deactivate() { local entry=":$VIRTUAL_ENV/bin:"; PATH=":$PATH:"; while case "$PATH" in *"$entry"*) true;; *) false;; esac; do PATH="${PATH//"$entry"/:}"; done; PATH="${PATH#:}"; PATH="${PATH%:}"; PS1="${PS1/"($VIRTUAL_ENV_PROMPT) "/}"; unset VIRTUAL_ENV VIRTUAL_ENV_PROMPT; hash -r; unset -f deactivate; };',
+    // Shell integration wraps PS1 in its own escapes, so look for the prefix anywhere: never twice.
+    'case "${PS1:-}" in *"($VIRTUAL_ENV_PROMPT) "*) ;; *) [ -n "${VIRTUAL_ENV_DISABLE_PROMPT:-}" ] || PS1="($VIRTUAL_ENV_PROMPT) ${PS1:-}";; esac;',
+    'fi;',
+  ].join(' ');
+}
