@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -23,10 +23,10 @@ suite('Terminals open activated, whatever the shell and its rc files', () => {
   test("bash with the machine's real ~/.bashrc (pyenv init puts its shims first) still runs the venv's python", async function () {
     const bashrc = path.join(machineHome, '.bashrc');
     if (!existsSync(bashrc) || !readFileSync(bashrc, 'utf8').includes('pyenv')) return this.skip();
-    // The harness's HOME is empty: give it this machine's .bashrc and what that rc file uses.
+    // The harness's HOME is empty: its .bashrc runs the machine's own, with the machine's HOME,
+    // so `pyenv init` sees the real pyenv (and its rehash never writes shims that point here).
     const home = process.env.HOME ?? '';
-    writeFileSync(path.join(home, '.bashrc'), readFileSync(bashrc, 'utf8'));
-    for (const dir of ['.pyenv', '.cargo']) if (existsSync(path.join(machineHome, dir)) && !existsSync(path.join(home, dir))) symlinkSync(path.join(machineHome, dir), path.join(home, dir));
+    writeFileSync(path.join(home, '.bashrc'), `__harness_home="$HOME"; HOME=${JSON.stringify(machineHome)}; . ${JSON.stringify(bashrc)}; HOME="$__harness_home"\n`);
     try {
       const lines = (await runInTerminal('{ command -v python; echo "$PATH" | tr : "\\n" | grep -c pyenv/shims; }', out('bashrc'))).split('\n');
       assert.equal(lines[0], path.join(venv, 'bin', 'python'), "the venv's python wins");
