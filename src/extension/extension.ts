@@ -13,6 +13,7 @@ import { localFolders } from './folders';
 import { InterpreterService } from './interpreters';
 import { startLanguageClient } from './languageClient';
 import { createLog } from './log';
+import { publicApi } from './publicApi';
 import { QuickInputs } from './quickInput';
 import { createRequirementsWatcher } from './watchers/requirementsWatcher';
 import { registerSitePackagesWatcher } from './watchers/sitePackagesWatcher';
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
   // Discovery runs in the background: activation never waits for an interpreter.
   void interpreters.refresh();
   return {
+    ...publicApi(services),
     quickInputs,
     statusBarItem: statusBar.item,
     interpreters,

@@ -11,11 +11,13 @@ export interface Selection {
   /** The venv folder when the interpreter is a venv's. */
   readonly venv?: string;
   readonly kind: Interpreter['kind'];
+  /** The environment's name, e.g. a pyenv version or a conda env. */
+  readonly envName?: string;
 }
 
 /** The selection that choosing `interpreter` records. */
 export function selectionOf(interpreter: Interpreter): Selection {
-  return { path: interpreter.path, version: interpreter.version, venv: interpreter.isVenv ? interpreter.prefix : undefined, kind: interpreter.kind };
+  return { path: interpreter.path, version: interpreter.version, venv: interpreter.isVenv ? interpreter.prefix : undefined, kind: interpreter.kind, ...(interpreter.envName ? { envName: interpreter.envName } : {}) };
 }
 
 /** Without a stored choice, a folder uses its own venv (the first one discovery found inside it). */
@@ -24,10 +26,13 @@ export function defaultSelection(folder: string, interpreters: readonly Interpre
   return own && selectionOf(own);
 }
 
-/** Status bar text: `3.12.1 (.venv)` for a venv (its path relative to the folder), `3.12.1 (pyenv)` (its kind) otherwise. */
+/**
+ * Status bar text: version and environment, as `3.12.1 ('.venv': venv)` (a venv by its path
+ * relative to the folder), `3.12.1 ('3.12.1': pyenv)`, or `3.11.2 (system)` without a name.
+ */
 export function selectionLabel(selection: Selection, folder: string): string {
-  const where = selection.venv ? path.relative(folder, selection.venv) || path.basename(selection.venv) : selection.kind;
-  return `${selection.version} (${where})`;
+  const name = selection.venv ? path.relative(folder, selection.venv) || path.basename(selection.venv) : selection.envName;
+  return name ? `${selection.version} ('${name}': ${selection.kind ?? 'venv'})` : `${selection.version} (${selection.kind})`;
 }
 
 /** Per-folder selections in `workspaceState`. */

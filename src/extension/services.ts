@@ -3,6 +3,7 @@ import type { FailureReporter } from './feedback';
 import type { InterpreterService } from './interpreters';
 import type { QuickInputs } from './quickInput';
 import type { EnvironmentHealth } from './environmentHealth';
+import type { PublicApi } from './publicApi';
 import type { OwnWrites } from './ownWrites';
 import type { RequirementsWatcher } from './watchers/requirementsWatcher';
 import type { SelectionStore } from './selection';
@@ -20,10 +21,10 @@ export interface Services {
 }
 
 /**
- * What `activate()` returns: the extension's public, test-facing API. Integration tests answer
- * pickers through `quickInputs.active` and read the status bar through `statusBarItem`.
+ * What `activate()` returns: the versioned public API ({@link PublicApi}) plus test-facing parts.
+ * Integration tests answer pickers through `quickInputs.active` and read the status bar through `statusBarItem`.
  */
-export interface VenvPilotApi {
+export interface VenvPilotApi extends PublicApi {
   readonly quickInputs: QuickInputs;
   readonly statusBarItem: vscode.StatusBarItem;
   readonly interpreters: InterpreterService;

@@ -19,8 +19,9 @@ export function createStatusBar(selections: SelectionStore, health: EnvironmentH
     const flag = state.state === 'broken' ? ' $(error) broken' : state.state === 'out-of-sync' ? ' $(warning) out of sync' : '';
     item.text = selection ? `$(python) ${selectionLabel(selection, folder.uri.fsPath)}${flag}` : '$(python) Select Interpreter';
     item.command = state.state === 'broken' ? 'venvPilot.recreateEnvironment' : 'venvPilot.selectInterpreter';
-    item.backgroundColor = state.state === 'ok' ? undefined : new vscode.ThemeColor(state.state === 'broken' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground');
-    item.tooltip = selection ? `${selection.path}\n${state.state === 'ok' ? 'Click to choose another interpreter' : state.state === 'broken' ? `${state.message}\nClick to recreate it` : state.message}` : 'Choose a Python interpreter or create an environment';
+    item.backgroundColor = !selection || state.state === 'out-of-sync' ? new vscode.ThemeColor('statusBarItem.warningBackground') : state.state === 'broken' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    const where = selection && `${selection.path}\n${selection.kind}${selection.envName ? ` · ${selection.envName}` : ''}`;
+    item.tooltip = where ? `${where}\n${state.state === 'ok' ? 'Click to choose another interpreter' : state.state === 'broken' ? `${state.message}\nClick to recreate it` : state.message}` : 'No Python environment selected: click to choose an interpreter or create an environment';
     item.show();
   };
   update();

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
       await page.locator('.quick-input-title', { hasText: `Create Environment: ${step}` }).waitFor({ timeout: 60_000 });
       await page.keyboard.press('Enter');
     }
-    await page.locator('.statusbar-item', { hasText: '(.venv)' }).waitFor({ timeout: 120_000 });
+    await page.locator('.statusbar-item', { hasText: "'.venv': venv" }).waitFor({ timeout: 120_000 });
     const python = path.join(demo, '.venv', 'bin', 'python');
     assert.ok(existsSync(python), '.venv/bin/python was created in the demo');
     const { stdout } = await run([python, '-c', 'import pilotfish, remora; print(pilotfish.__version__, remora.__version__)']);

@@ -46,8 +46,8 @@ suite('Create Environment in a real VS Code', () => {
   });
 
   test('the status bar names the new .venv', async () => {
-    await waitFor('status bar text naming .venv', () => /\(\.venv\)/.test(api.statusBarItem.text));
-    assert.match(api.statusBarItem.text, /^\$\(python\) 3\.\d+\.\d+ \(\.venv\)$/);
+    await waitFor('status bar text naming .venv', () => api.statusBarItem.text.includes("('.venv': venv)"));
+    assert.match(api.statusBarItem.text, /^\$\(python\) 3\.\d+\.\d+ \('\.venv': venv\)$/);
   });
 
   test('a new integrated terminal runs the venv python without any activate command', async () => {
@@ -75,7 +75,7 @@ suite('Create Environment in a real VS Code', () => {
     const back = vscode.commands.executeCommand('venvPilot.selectInterpreter');
     await answerQuickPick(api, `Python interpreter for ${path.basename(folder)}`, (items) => items.filter((i) => i.detail === path.join(venv, 'bin', 'python')));
     await back;
-    await waitFor('status bar back on .venv', () => api.statusBarItem.text.includes('(.venv)'));
+    await waitFor('status bar back on .venv', () => api.statusBarItem.text.includes("('.venv': venv)"));
   });
 
   test('editing a tracked requirements file offers Sync, and Sync installs the new requirement into .venv', async () => {
@@ -158,7 +158,7 @@ suite('Create Environment in a real VS Code', () => {
     assert.equal(await created, undefined);
     assert.match(await failure, /ERROR: No matching distribution found for no-such-package==1\.0$/);
     await run([path.join(folder, 'broken-env', 'bin', 'python'), '-m', 'pip', '--version']);
-    await waitFor('status bar on the kept venv, flagged out of sync', () => api.statusBarItem.text.endsWith('(broken-env) $(warning) out of sync'));
+    await waitFor('status bar on the kept venv, flagged out of sync', () => api.statusBarItem.text.endsWith("('broken-env': venv) $(warning) out of sync"));
   });
 
   test('a venv whose interpreter is gone shows as broken, and Recreate Environment rebuilds it', async () => {
@@ -173,7 +173,7 @@ suite('Create Environment in a real VS Code', () => {
     const recreated = (await recreating) as { python: string } | undefined;
     assert.equal(recreated?.python, path.join(brokenEnv, 'bin', 'python'));
     assert.equal((await run([recreated.python, '-c', 'import remora; print(remora.__version__)'])).stdout, '0.3.0');
-    await waitFor('the status bar to be healthy again', () => api.statusBarItem.text.endsWith('(broken-env)'));
+    await waitFor('the status bar to be healthy again', () => api.statusBarItem.text.endsWith("('broken-env': venv)"));
   });
 
   test('Clean Up Environments lists the venvs with their size and deletes the chosen one after confirmation', async () => {

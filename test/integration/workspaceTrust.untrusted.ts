@@ -47,7 +47,7 @@ suite('An untrusted workspace (restricted mode)', () => {
     // Opening a terminal here would ask for trust; the folder's collection is what a terminal would get.
     const workspaceFolder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(workspaceFolder);
-    await waitFor('the workspace venv to be selected', () => api.statusBarItem.text.includes('(.venv)'));
+    await waitFor('the workspace venv to be selected', () => api.statusBarItem.text.includes("('.venv': venv)"));
     const collection = api.terminalEnvironment(workspaceFolder);
     assert.equal(collection.get('PATH'), undefined, 'the workspace bin is not put on PATH');
     assert.equal(collection.get('VIRTUAL_ENV'), undefined);

@@ -148,6 +148,42 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
   };
 }
 
+/** What {@link createVenv} would do, found without writing anything (like virtualenv's `session_via_cli`). */
+export interface VenvPlan {
+  readonly dir: string;
+  readonly python: string;
+  readonly creator: Creator;
+  readonly interpreter: { readonly path: string; readonly version: string };
+  readonly seeds: readonly Omit<SeededDistribution, never>[];
+  readonly requirements: readonly string[];
+  /** Set when the destination is in the way: the message createVenv would throw. */
+  readonly problem?: string;
+}
+
+/**
+ * A dry run of {@link createVenv}: the creator, the seed wheels and their sources, the folder.
+ * Reads the seed sources (and, without a local wheel and not offline, the index) but writes nothing.
+ *
+ * @throws {UserError} as createVenv would, for an interpreter that cannot make venvs or a seed without a wheel.
+ */
+export async function planVenv(options: CreateVenvOptions): Promise<VenvPlan> {
+  const dir = path.resolve(options.dest);
+  const { interpreter } = options;
+  const builtin = !options.useVenvModule && builtinSupports(interpreter);
+  if (!builtin && !interpreter.hasVenvModule) throw new UserError(`Python ${interpreter.version} at ${interpreter.path} cannot create virtual environments (no venv module); choose Python 3.3 or newer`);
+  const seeds = await findSeeds(options, options.cacheDir ?? seedCacheDir(userCacheDir()));
+  const busy = existsSync(dir) && (!statSync(dir).isDirectory() || (readdirSync(dir).length > 0 && !(options.clear && readPyvenvCfg(dir))));
+  return {
+    dir,
+    python: path.join(dir, 'bin', 'python'),
+    creator: builtin ? 'builtin' : 'venv-module',
+    interpreter: { path: interpreter.path, version: interpreter.version },
+    seeds: seeds.map((w) => ({ project: w.project, version: w.version, source: w.source, wheel: w.path })),
+    requirements: (options.requirements ?? []).map((r) => path.resolve(r)),
+    ...(busy ? { problem: `${dir} already exists and is not empty; choose another location, or replace an existing venv with --clear` } : {}),
+  };
+}
+
 /**
  * The wheel for each seed: the local sources first (find-links, ensurepip, Debian's wheels), then
  * the configured index unless offline.
