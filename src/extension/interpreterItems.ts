@@ -27,3 +27,49 @@ export function interpreterRows(folder: string, options: { forCreate?: boolean; 
     });
   };
 }
+
+/** Picker groups, in order: where an interpreter comes from, as a user thinks of it. */
+const GROUPS = ['Workspace', 'pyenv', 'asdf', 'mise', 'uv', 'conda', 'Environments', 'Windows', 'System'] as const;
+
+/** The picker group of an interpreter. */
+export function groupOf(interpreter: Interpreter): (typeof GROUPS)[number] {
+  if (interpreter.inWorkspace) return 'Workspace';
+  switch (interpreter.kind) {
+    case 'pyenv':
+    case 'asdf':
+    case 'mise':
+    case 'uv':
+    case 'conda':
+      return interpreter.kind;
+    case 'venv':
+    case 'virtualenv':
+    case 'pipenv':
+    case 'poetry':
+    case 'hatch':
+      return 'Environments';
+    case 'registry':
+    case 'store':
+      return 'Windows';
+    default:
+      return 'System';
+  }
+}
+
+/**
+ * Rows grouped by {@link groupOf} under separators, newest first within each group, with the
+ * recommended row alone on top. Rows come from {@link interpreterRows}, so they keep their identity.
+ */
+export function groupedRows(rows: (interpreters: readonly Interpreter[]) => InterpreterItem[]): (interpreters: readonly Interpreter[]) => vscode.QuickPickItem[] {
+  return (interpreters) => {
+    const all = rows(interpreters);
+    const [first, ...rest] = all;
+    const recommended = first?.description?.includes('Recommended') ? first : undefined;
+    const others = recommended ? rest : all;
+    const out: vscode.QuickPickItem[] = recommended ? [recommended] : [];
+    for (const group of GROUPS) {
+      const members = others.filter((row) => groupOf(row.interpreter) === group);
+      if (members.length) out.push({ label: group, kind: vscode.QuickPickItemKind.Separator }, ...members);
+    }
+    return out;
+  };
+}

@@ -58,6 +58,10 @@ export class QuickInputs {
         render();
       }
       if (many) qp.selectedItems = base.filter((i) => i.picked);
+      if (options.buttons) {
+        qp.buttons = options.buttons.map((b) => b.button);
+        disposables.push(qp.onDidTriggerButton((pressed) => options.buttons?.find((b) => b.button === pressed)?.run()));
+      }
       if (options.custom) {
         const custom = options.custom;
         disposables.push(
@@ -108,4 +112,6 @@ export interface PickOptions<T extends vscode.QuickPickItem> {
   readonly items: readonly T[] | LiveItems<T>;
   /** Turns typed text into an item offered above the others (e.g. a custom folder name). */
   readonly custom?: (value: string) => T | undefined;
+  /** Title-bar buttons and what each does (e.g. refresh). */
+  readonly buttons?: readonly { readonly button: vscode.QuickInputButton; readonly run: () => void }[];
 }
