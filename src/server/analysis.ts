@@ -52,6 +52,8 @@ export interface AnalysisContext {
   readonly text: string;
   readonly environment?: ActiveEnvironment;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Parsed lines of this document from earlier passes (see ParseOptions.lineCache). */
+  readonly lineCache?: Map<string, readonly RequirementsItem[]>;
 }
 
 const lineRange = (item: RequirementsItem, lines: readonly string[]): Range => {
@@ -105,7 +107,7 @@ export function suggestOption(given: string): string | undefined {
 /** The diagnostics for a document. */
 export function diagnose(context: AnalysisContext): Diagnostic[] {
   const lines = context.text.split(/\r\n|\r|\n/);
-  const items = parseRequirementsText(context.text, context.file, { env: context.env });
+  const items = parseRequirementsText(context.text, context.file, { env: context.env, lineCache: context.lineCache });
   const diagnostics: Diagnostic[] = [];
   const push = (range: Range, message: string, code: string, severity: DiagnosticSeverity = DiagnosticSeverity.Error, data?: unknown): void => {
     diagnostics.push({ range, message, code, severity, source: 'venv-pilot', ...(data !== undefined ? { data } : {}) });
@@ -182,7 +184,7 @@ function itemAt(items: readonly RequirementsItem[], line: number): RequirementsI
 /** Hover: an installed requirement's METADATA facts, or an option's documentation. */
 export function hover(context: AnalysisContext, line: number, character: number): Hover | undefined {
   const lines = context.text.split(/\r\n|\r|\n/);
-  const item = itemAt(parseRequirementsText(context.text, context.file, { env: context.env }), line);
+  const item = itemAt(parseRequirementsText(context.text, context.file, { env: context.env, lineCache: context.lineCache }), line);
   const word = /--?[\w-]+/g;
   for (const m of (lines[line] ?? '').matchAll(word)) {
     if (m.index !== undefined && m.index <= character && character <= m.index + m[0].length) {
@@ -213,7 +215,7 @@ function findLinkFolders(items: readonly RequirementsItem[], file: string): stri
 export function complete(context: AnalysisContext, line: number, character: number): CompletionItem[] {
   const lines = context.text.split(/\r\n|\r|\n/);
   const before = (lines[line] ?? '').slice(0, character);
-  const items = parseRequirementsText(context.text, context.file, { env: context.env });
+  const items = parseRequirementsText(context.text, context.file, { env: context.env, lineCache: context.lineCache });
   const wheels = findLinkFolders(items, context.file).flatMap((dir) => {
     try {
       return readdirSync(dir).flatMap((f) => {
@@ -240,7 +242,7 @@ export function complete(context: AnalysisContext, line: number, character: numb
 /** Code actions for the diagnostics in range: pin to the installed version, sync now, remove a duplicate, fix a misspelt option. */
 export function codeActions(context: AnalysisContext, uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const lines = context.text.split(/\r\n|\r|\n/);
-  const items = parseRequirementsText(context.text, context.file, { env: context.env });
+  const items = parseRequirementsText(context.text, context.file, { env: context.env, lineCache: context.lineCache });
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     const item = itemAt(items, diagnostic.range.start.line);
@@ -267,7 +269,7 @@ export function codeActions(context: AnalysisContext, uri: string, diagnostics: 
 export function documentLinks(context: AnalysisContext): DocumentLink[] {
   const lines = context.text.split(/\r\n|\r|\n/);
   const links: DocumentLink[] = [];
-  for (const item of parseRequirementsText(context.text, context.file, { env: context.env })) {
+  for (const item of parseRequirementsText(context.text, context.file, { env: context.env, lineCache: context.lineCache })) {
     if (item.kind === 'include') {
       const target = /^[a-z][a-z0-9+.-]*:\/\//i.test(item.resolved) ? item.resolved : `file://${item.resolved}`;
       links.push({ range: rangeOf(item, lines, item.target), target });

@@ -9,6 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { RequirementsItem } from '../core/requirements/parser';
 import { codeActions, complete, diagnose, documentLinks, hover, type AnalysisContext } from './analysis';
 import { findVenv, loadEnvironment, type ActiveEnvironment } from './environment';
 
@@ -19,10 +20,13 @@ export const ACTIVE_ENVIRONMENT = 'venvPilot/activeEnvironment';
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
   const documents = new TextDocuments(TextDocument);
   let venv: string | undefined;
+  // Per document: parsed lines, reused while typing; dropped when files on disk may have changed.
+  const lineCaches = new Map<string, Map<string, readonly RequirementsItem[]>>();
+  const cacheOf = (uri: string): Map<string, readonly RequirementsItem[]> => lineCaches.get(uri) ?? lineCaches.set(uri, new Map()).get(uri) ?? new Map();
   let environment: (ActiveEnvironment & { stamp: string }) | undefined;
 
   const currentEnvironment = (): ActiveEnvironment | undefined => (environment = loadEnvironment(venv, environment));
-  const contextOf = (document: TextDocument): AnalysisContext => ({ file: fileURLToPath(document.uri), text: document.getText(), environment: currentEnvironment() });
+  const contextOf = (document: TextDocument): AnalysisContext => ({ file: fileURLToPath(document.uri), text: document.getText(), environment: currentEnvironment(), lineCache: cacheOf(document.uri) });
   const publish = (document: TextDocument): void => {
     if (!document.uri.startsWith('file:')) return;
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: diagnose(contextOf(document)) });
@@ -47,12 +51,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onNotification(ACTIVE_ENVIRONMENT, (params: { venv?: string }) => {
     venv = params.venv;
     environment = undefined;
+    lineCaches.clear();
     publishAll();
   });
   // The client tells us about file changes it watches (site-packages): check again.
-  connection.onDidChangeWatchedFiles(() => publishAll());
+  connection.onDidChangeWatchedFiles(() => {
+    lineCaches.clear();
+    publishAll();
+  });
   documents.onDidChangeContent((change) => publish(change.document));
-  documents.onDidClose((event) => void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] }));
+  documents.onDidClose((event) => {
+    lineCaches.delete(event.document.uri);
+    void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  });
   connection.onHover((params) => {
     const document = documents.get(params.textDocument.uri);
     return document ? hover(contextOf(document), params.position.line, params.position.character) : undefined;

@@ -167,6 +167,15 @@ describe('requirements parser details', () => {
     assert.equal(req?.range.file, '/p/requirements.txt');
   });
 
+  it('reuses parsed lines from a cache, with the ranges of where they stand now', () => {
+    const lineCache = new Map<string, readonly RequirementsItem[]>();
+    const before = parseRequirementsText('requests==2.31.0\nflask\n', '/p/r.txt', { lineCache });
+    assert.equal(lineCache.size, 2);
+    const after = parseRequirementsText('# added\nrequests==2.31.0\nflask\n', '/p/r.txt', { lineCache });
+    assert.deepEqual(after.map((i) => [i.kind === 'requirement' && i.name, i.range.startLine]), [['requests', 1], ['flask', 2]]);
+    assert.deepEqual({ ...after[0], range: undefined }, { ...before[0], range: undefined }, 'the same item, moved');
+  });
+
   it('detects include cycles instead of recursing forever', () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a.txt'), '-r b.txt\nrequests\n');

@@ -77,6 +77,11 @@ export interface ParseOptions {
   readonly cwd?: string;
   /** Whether the file is a constraints file (`-c`). */
   readonly constraint?: boolean;
+  /**
+   * Items by logical-line text, filled and reused across calls on the same document (the
+   * language server re-parses on every keystroke, and most lines did not change).
+   */
+  readonly lineCache?: Map<string, readonly RequirementsItem[]>;
 }
 
 /** The long options pip accepts in requirements files (pip 23): name -> takes a value. */
@@ -312,6 +317,12 @@ export function parseRequirementsText(text: string, file: string, options: Parse
   const items: RequirementsItem[] = [];
   for (const line of logicalLines(text, env)) {
     const range = lineRange(file, line);
+    const cached = options.lineCache?.get(line.text);
+    if (cached) {
+      for (const item of cached) items.push({ ...item, range });
+      continue;
+    }
+    const first = items.length;
     // pip's break_args_options: the arguments are the words before the first one starting with "-".
     const tokens = line.text.split(' ');
     const firstOption = tokens.findIndex((t) => t.startsWith('-'));
@@ -320,10 +331,12 @@ export function parseRequirementsText(text: string, file: string, options: Parse
     const words = shellSplit(optionText);
     if (typeof words === 'string') {
       items.push({ kind: 'error', range, message: `Invalid requirements line: ${words}` });
+      options.lineCache?.set(line.text, items.slice(first));
       continue;
     }
     const parsedOptions = parseOptions(words);
     if ('error' in parsedOptions) {
+      // The message names the line, so it is not reusable at another line.
       items.push({ kind: 'error', range, message: `${parsedOptions.error} (line ${line.startLine + 1})` });
       continue;
     }
@@ -332,6 +345,7 @@ export function parseRequirementsText(text: string, file: string, options: Parse
       const fields = parseRequirementArgument(args, cwd);
       if (typeof fields === 'string') items.push({ kind: 'error', range, message: fields });
       else items.push({ kind: 'requirement', range, constraint: options.constraint === true, hashes: all('--hash'), configSettings: all('--config-settings'), globalOptions: all('--global-option'), ...fields });
+      options.lineCache?.set(line.text, items.slice(first));
       continue;
     }
     for (const [name, value] of parsedOptions.options) {
@@ -349,6 +363,7 @@ export function parseRequirementsText(text: string, file: string, options: Parse
         items.push({ kind: 'option', range, name, ...(value !== undefined ? { value } : {}) });
       }
     }
+    options.lineCache?.set(line.text, items.slice(first));
   }
   return items;
 }
