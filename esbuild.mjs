@@ -24,7 +24,7 @@ const builds = [
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   {
     ...common,
-    entryPoints: readdirSync('test/integration').filter((f) => f === 'index.ts' || f.endsWith('.test.ts') || f.endsWith('.untrusted.ts')).map((f) => `test/integration/${f}`),
+    entryPoints: readdirSync('test/integration').filter((f) => f === 'index.ts' || /\.(test|untrusted|multiroot)\.ts$/.test(f)).map((f) => `test/integration/${f}`),
     outdir: 'out/test/integration',
     external: ['vscode', 'mocha'],
   },

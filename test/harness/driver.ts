@@ -3,7 +3,7 @@
  * with the workbench opened in headless Debian Chromium through playwright-core.
  * The process exit code is the test exit code (0 pass, 1 fail, 124 timeout).
  *
- * Usage: node --import tsx driver.ts --ext DIR --tests FILE [--folder DIR]
+ * Usage: node --import tsx driver.ts --ext DIR --tests FILE [--folder DIR | --folder FILE.code-workspace]
  * Env: VENV_PILOT_TEST_RESULTS (results JSON the suite writes), HARNESS_TIMEOUT_MS, HARNESS_VERBOSE,
  * HARNESS_UNTRUSTED=1 (open the folder in restricted mode).
  */
@@ -71,7 +71,9 @@ async function main(runDir: string): Promise<number> {
     page.on('crash', () => settle(2));
     const remote = (p: string): string => `vscode-remote://${server?.host}${p}`;
     const payload = JSON.stringify([['extensionDevelopmentPath', remote(ext)], ['extensionTestsPath', remote(tests)], ['skipWelcome', 'true']]);
-    await page.goto(`http://${server.host}/?${folder ? `folder=${encodeURIComponent(folder)}&` : ''}payload=${encodeURIComponent(payload)}`);
+    // A .code-workspace file opens a multi-root workspace; a folder opens that folder.
+    const target = folder ? `${folder.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(folder)}&` : '';
+    await page.goto(`http://${server.host}/?${target}payload=${encodeURIComponent(payload)}`);
     log('workbench loaded; tests running');
     const fallback = pollResults(resultFile);
     const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(124), timeoutMs).unref());

@@ -1,14 +1,17 @@
 /**
  * `npm run test:integration`: builds throwaway workspaces with fixture wheels, then runs the
  * mocha suites in out/test/integration inside code-server through @vscode/test-electron's
- * standard runTests, with the harness shim standing in for the VS Code executable. Two runs:
- * a trusted workspace (`*.test.js`) and an untrusted one in restricted mode (`*.untrusted.js`).
+ * standard runTests, with the harness shim standing in for the VS Code executable. Three runs:
+ * a trusted workspace (`*.test.js`), an untrusted one in restricted mode (`*.untrusted.js`), and a
+ * multi-root workspace of two folders with a venv each (`*.multiroot.js`).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { buildHangingBinary } from '../fixtures/machine';
+import { probeInterpreter } from '../../src/core/discovery/probe';
+import { createVenv } from '../../src/core/venv/create';
+import { buildHangingBinary, pyenvPython } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 import { ensureCodeServer } from './codeServer';
@@ -42,7 +45,21 @@ async function untrustedWorkspace(): Promise<string> {
   return workspace;
 }
 
-async function runSuite(name: 'trusted' | 'untrusted', workspace: string): Promise<void> {
+/** A multi-root workspace: two folders, each with its own venv (made by the builtin creator, no seeds). */
+async function multiRootWorkspace(): Promise<string> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'venv-pilot-it-'));
+  const exe = ['/usr/bin/python3', ...['3.12', '3.11'].map((v) => pyenvPython(v) ?? '')].find((p) => p && existsSync(p)) ?? 'python3';
+  const interpreter = { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) };
+  for (const name of ['alpha', 'beta']) {
+    mkdirSync(path.join(root, name));
+    await createVenv({ interpreter, dest: path.join(root, name, '.venv'), seed: [], cacheDir: path.join(root, 'cache') });
+  }
+  const file = path.join(root, 'both.code-workspace');
+  writeFileSync(file, JSON.stringify({ folders: [{ path: 'alpha' }, { path: 'beta' }] }));
+  return file;
+}
+
+async function runSuite(name: 'trusted' | 'untrusted' | 'multiroot', workspace: string): Promise<void> {
   process.env.VENV_PILOT_SUITE = name;
   process.env.HARNESS_UNTRUSTED = name === 'untrusted' ? '1' : '0';
   const started = Date.now();
@@ -61,6 +78,7 @@ async function main(): Promise<void> {
   useHermeticPip();
   await runSuite('trusted', trustedWorkspace());
   await runSuite('untrusted', await untrustedWorkspace());
+  await runSuite('multiroot', await multiRootWorkspace());
 }
 
 main().catch((error: unknown) => {
