@@ -9,7 +9,6 @@ import { registerRediscover } from './commands/rediscover';
 import { registerSelectInterpreter } from './commands/selectInterpreter';
 import { registerShowLog } from './commands/showLog';
 import { FailureReporter } from './feedback';
-import { localFolders } from './folders';
 import { InterpreterService } from './interpreters';
 import { startLanguageClient } from './languageClient';
 import { createLog } from './log';
@@ -19,7 +18,7 @@ import { createRequirementsWatcher } from './watchers/requirementsWatcher';
 import { registerSitePackagesWatcher } from './watchers/sitePackagesWatcher';
 import { EnvironmentHealth } from './environmentHealth';
 import { OwnWrites } from './ownWrites';
-import { defaultSelection, SelectionStore } from './selection';
+import { adoptOrReportMissing, SelectionStore } from './selection';
 import type { Services, VenvPilotApi } from './services';
 import { createStatusBar } from './statusBar';
 import { registerTerminalEnvironment } from './terminalEnvironment';
@@ -57,12 +56,7 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
     requirementsWatcher,
     // A folder without a stored choice uses the venv discovery finds inside it.
     interpreters.onDidChange(() => health.refresh()),
-    interpreters.onDidChange((result) => {
-      for (const folder of localFolders()) {
-        const fallback = selections.get(folder) ? undefined : defaultSelection(folder.uri.fsPath, result.interpreters);
-        if (fallback) void selections.set(folder, fallback);
-      }
-    }),
+    interpreters.onDidChange((result) => adoptOrReportMissing(services, result.interpreters)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void interpreters.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('venvPilot.discovery') && void interpreters.refresh()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void interpreters.refresh()),

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { recommendInterpreter } from '../core/discovery/recommend';
 import * as vscode from 'vscode';
 import type { Interpreter } from '../core/discovery/types';
 
@@ -58,3 +60,26 @@ export class SelectionStore implements vscode.Disposable {
 }
 
 const key = (folder: vscode.WorkspaceFolder): string => `selection:${folder.uri.toString()}`;
+
+/**
+ * After each discovery: a folder without a stored choice takes the venv found inside it; a folder
+ * whose chosen interpreter is gone keeps its choice (never replaced silently) and is told so,
+ * with the recommended interpreter offered in one click.
+ */
+export function adoptOrReportMissing(services: { readonly selections: SelectionStore; readonly log: vscode.LogOutputChannel }, interpreters: readonly Interpreter[]): void {
+  for (const folder of (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file')) {
+    const stored = services.selections.get(folder);
+    if (!stored) {
+      const fallback = defaultSelection(folder.uri.fsPath, interpreters);
+      if (fallback) void services.selections.set(folder, fallback);
+      continue;
+    }
+    if (existsSync(stored.path)) continue;
+    const recommended = recommendInterpreter(interpreters, folder.uri.fsPath);
+    const offer = recommended ? `Use Python ${recommended.interpreter.version} (${recommended.reason})` : undefined;
+    services.log.warn(`The interpreter selected for ${folder.name}, ${stored.path}, is gone`);
+    void vscode.window.showWarningMessage(`The Python interpreter selected for ${folder.name} (${stored.path}) is gone.`, ...(offer ? [offer] : [])).then((answer) => {
+      if (answer && answer === offer && recommended) void services.selections.set(folder, selectionOf(recommended.interpreter));
+    });
+  }
+}

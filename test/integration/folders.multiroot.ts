@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { VenvPilotApi } from '../../src/extension/services';
@@ -26,5 +27,24 @@ suite('A multi-root workspace: each folder has its own venv', () => {
       const python = await runInTerminal('command -v python', path.join(folder.uri.fsPath, 'python.out'), { cwd: folder.uri });
       assert.equal(python, path.join(folder.uri.fsPath, '.venv', 'bin', 'python'));
     }
+  });
+
+  test('when a selected venv disappears, the choice is kept and the recommended interpreter is offered', async () => {
+    const beta = folders[1];
+    assert.ok(beta);
+    const venv = path.join(beta.uri.fsPath, '.venv');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    rmSync(venv, { recursive: true, force: true });
+    await vscode.commands.executeCommand('venvPilot.rediscover');
+    assert.equal(api.getActiveEnvironment(beta.uri)?.venv, venv, 'not replaced silently');
+    // The newest notification is the warning; its button offers the recommended interpreter.
+    await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+    const chosen = await waitFor('the recommended interpreter to be selected', () => {
+      const active = api.getActiveEnvironment(beta.uri);
+      return active && !active.venv && active;
+    });
+    assert.ok(existsSync(chosen.path), `${chosen.path} exists`);
+    const alpha = folders[0];
+    assert.equal(alpha && api.getActiveEnvironment(alpha.uri)?.venv, alpha && path.join(alpha.uri.fsPath, '.venv'), 'the other folder is untouched');
   });
 });
