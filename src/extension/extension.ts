@@ -11,6 +11,7 @@ import { registerShowLog } from './commands/showLog';
 import { FailureReporter } from './feedback';
 import { InterpreterService } from './interpreters';
 import { startLanguageClient } from './languageClient';
+import { registerPythonExtensionInterop } from './pythonExtensionInterop';
 import { createLog } from './log';
 import { publicApi } from './publicApi';
 import { QuickInputs } from './quickInput';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
     registerFreezeEnvironment(services),
     registerSitePackagesWatcher(services),
     startLanguageClient(services),
+    registerPythonExtensionInterop(services),
     registerTerminalEnvironment(services),
     requirementsWatcher,
     // A folder without a stored choice uses the venv discovery finds inside it.
