@@ -52,6 +52,16 @@ async function main(): Promise<void> {
       await page.keyboard.press('Enter');
     }
     await page.locator('.statusbar-item', { hasText: "'.venv': venv" }).waitFor({ timeout: 120_000 });
+    // Screenshots as test artefacts: the status bar, and the interpreter picker open on it.
+    const artefacts = process.env.VENV_PILOT_ARTIFACTS ?? path.join(root, 'test-artifacts');
+    mkdirSync(artefacts, { recursive: true });
+    await page.locator('.part.statusbar').screenshot({ path: path.join(artefacts, 'status-bar.png') });
+    await page.locator('.statusbar-item', { hasText: "'.venv': venv" }).click();
+    await page.locator('.quick-input-title', { hasText: 'Python interpreter for demo' }).waitFor();
+    await page.locator('.quick-input-list .monaco-list-row').nth(3).waitFor();
+    await page.locator('.quick-input-widget').screenshot({ path: path.join(artefacts, 'picker.png') });
+    await page.keyboard.press('Escape');
+    console.log(`screenshots in ${artefacts}`);
     const python = path.join(demo, '.venv', 'bin', 'python');
     assert.ok(existsSync(python), '.venv/bin/python was created in the demo');
     const { stdout } = await run([python, '-c', 'import pilotfish, remora; print(pilotfish.__version__, remora.__version__)']);
