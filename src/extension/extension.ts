@@ -1,5 +1,7 @@
 /** Composition root: builds the services, registers commands and watchers, returns the test-facing API. */
+import path from 'node:path';
 import * as vscode from 'vscode';
+import { FileMemento } from './fileMemento';
 import { registerCreateEnvironment } from './commands/createEnvironment';
 import { registerFreezeEnvironment } from './commands/freezeEnvironment';
 import { registerSyncEnvironment } from './commands/syncEnvironment';
@@ -29,10 +31,11 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
   const failures = new FailureReporter(log);
   const quickInputs = new QuickInputs();
   const interpreters = new InterpreterService(context.globalStorageUri, log);
-  const selections = new SelectionStore(context.workspaceState);
-  const health = new EnvironmentHealth(context.workspaceState, selections, interpreters);
+  const state = new FileMemento(context.storageUri && path.join(context.storageUri.fsPath, 'state.json'));
+  const selections = new SelectionStore(state);
+  const health = new EnvironmentHealth(state, selections, interpreters);
   const statusBar = createStatusBar(selections, health);
-  const services: Services = { context, log, failures, quickInputs, interpreters, selections, health, ownWrites: new OwnWrites() };
+  const services: Services = { context, state, log, failures, quickInputs, interpreters, selections, health, ownWrites: new OwnWrites() };
   const requirementsWatcher = createRequirementsWatcher(services);
 
   context.subscriptions.push(

@@ -37,7 +37,7 @@ export function selectionLabel(selection: Selection, folder: string): string {
   return name ? `${selection.version} ('${name}': ${selection.kind ?? 'venv'})` : `${selection.version} (${selection.kind})`;
 }
 
-/** Per-folder selections in `workspaceState`. */
+/** Per-folder selections in the workspace state. */
 export class SelectionStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.WorkspaceFolder>();
   /** Fires with the folder whose selection changed. */

@@ -11,6 +11,8 @@ import type { SelectionStore } from './selection';
 /** The objects built once in `activate()` and handed to every command and watcher. */
 export interface Services {
   readonly context: vscode.ExtensionContext;
+  /** Per-workspace state (selections, tracked requirements), on disk as soon as it is written. */
+  readonly state: vscode.Memento;
   readonly log: vscode.LogOutputChannel;
   readonly failures: FailureReporter;
   readonly quickInputs: QuickInputs;

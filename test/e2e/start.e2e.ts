@@ -8,11 +8,16 @@ import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { run, startProcess } from '../../src/core/process/run';
-import { tempDir } from '../fixtures/machine';
+import { pyenvVersions, tempDir } from '../fixtures/machine';
 import { hermeticPipEnv } from '../fixtures/pipEnv';
 import { harnessDir } from '../harness/codeServer';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+
+/** A pyenv version here other than the newest, to select by hand; undefined without pyenv. */
+function pyenvVersion(): string | undefined {
+  return pyenvVersions().filter((v) => v.startsWith('3.')).sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).at(-2);
+}
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 async function main(): Promise<void> {
@@ -60,8 +65,24 @@ async function main(): Promise<void> {
     await page.locator('.quick-input-title', { hasText: 'Python interpreter for demo' }).waitFor();
     await page.locator('.quick-input-list .monaco-list-row').nth(3).waitFor();
     await page.locator('.quick-input-widget').screenshot({ path: path.join(artefacts, 'picker.png') });
-    await page.keyboard.press('Escape');
     console.log(`screenshots in ${artefacts}`);
+    // Choose another interpreter than the default one, then reload the window: the choice survives.
+    const base = pyenvVersion();
+    if (base) {
+      await page.keyboard.type(`/versions/${base}/bin/python`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: `Python ${base}` }).first().waitFor();
+      await page.keyboard.press('Enter');
+      const chosen = page.locator('.statusbar-item', { hasText: `${base} ('${base}': pyenv)` });
+      await chosen.waitFor({ timeout: 30_000 });
+      await page.reload();
+      await chosen.waitFor({ timeout: 60_000 }).catch(async (error: unknown) => {
+        await page.locator('.part.statusbar').screenshot({ path: path.join(artefacts, 'after-reload.png') });
+        throw error;
+      });
+      console.log(`after a window reload the status bar still shows ${base} ('${base}': pyenv)`);
+    } else {
+      await page.keyboard.press('Escape');
+    }
     const python = path.join(demo, '.venv', 'bin', 'python');
     assert.ok(existsSync(python), '.venv/bin/python was created in the demo');
     const { stdout } = await run([python, '-c', 'import pilotfish, remora; print(pilotfish.__version__, remora.__version__)']);

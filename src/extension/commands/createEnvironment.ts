@@ -89,7 +89,7 @@ export async function createInFolder(services: Services, folder: vscode.Workspac
 }
 
 async function adopt(services: Services, folder: vscode.WorkspaceFolder, python: string, base: Interpreter, venv: string, requirements: readonly string[]): Promise<void> {
-  await setTrackedRequirements(services.context.workspaceState, folder, requirements);
+  await setTrackedRequirements(services.state, folder, requirements);
   await services.selections.set(folder, { ...selectionOf(base), path: python, venv, kind: 'venv' });
   void services.interpreters.refresh();
 }

@@ -29,7 +29,7 @@ export function registerRecreateEnvironment(services: Services): vscode.Disposab
       void vscode.window.showErrorMessage(`No Python ${version ?? '3'} interpreter is left to recreate ${path.basename(venv)} with; install one, then run "Venv Pilot: Rediscover Interpreters".`);
       return undefined;
     }
-    const requirements = trackedRequirements(services.context.workspaceState, folder);
+    const requirements = trackedRequirements(services.state, folder);
     const answer = await services.quickInputs.pickOne({
       title: `Recreate ${path.relative(folder.uri.fsPath, venv) || path.basename(venv)}`,
       placeholder: `With Python ${interpreter.version}${requirements.length ? ` and ${requirements.map((r) => path.basename(r)).join(', ')}` : ''}`,

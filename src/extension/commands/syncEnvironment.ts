@@ -15,7 +15,7 @@ import { trackedRequirements } from '../trackedRequirements';
  */
 export async function syncFolder(services: Services, folder: vscode.WorkspaceFolder): Promise<SyncPlan | undefined> {
   const venv = services.selections.get(folder)?.venv;
-  const requirements = trackedRequirements(services.context.workspaceState, folder);
+  const requirements = trackedRequirements(services.state, folder);
   if (!venv || requirements.length === 0) {
     void vscode.window.showWarningMessage(`${folder.name} has no environment with tracked requirements files; create one with "Venv Pilot: Create Environment".`);
     return undefined;

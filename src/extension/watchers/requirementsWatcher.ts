@@ -27,7 +27,7 @@ export function createRequirementsWatcher(services: Services): RequirementsWatch
   const onChange = (uri: vscode.Uri): void => {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder || services.ownWrites.isOurs(uri.fsPath)) return;
-    const roots = trackedRequirements(services.context.workspaceState, folder);
+    const roots = trackedRequirements(services.state, folder);
     if (roots.length === 0 || !parseRequirementSet(roots).files.includes(uri.fsPath)) return;
     services.health.refresh();
     const mode = readSettings(folder).syncOnChange;
