@@ -15,6 +15,9 @@ export type FolderHealth = { readonly state: 'ok' } | { readonly state: 'broken'
  */
 export class EnvironmentHealth implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
+  /** Answers since the last refresh: the status bar asks on every editor switch, the files rarely change. */
+  private readonly known = new Map<string, FolderHealth>();
+  private readonly selectionChanged: vscode.Disposable;
   /** Fires when health may have changed: after a sync, a freeze, a change in site-packages. */
   readonly onDidChange = this.changed.event;
 
@@ -22,10 +25,21 @@ export class EnvironmentHealth implements vscode.Disposable {
     private readonly state: vscode.Memento,
     private readonly selections: SelectionStore,
     private readonly interpreters: InterpreterService,
-  ) {}
+  ) {
+    this.selectionChanged = selections.onDidChange((folder) => this.known.delete(folder.uri.toString()));
+  }
 
-  /** Checks the folder's selected venv now. */
+  /** The folder's selected venv's health, checked again after each {@link refresh} or selection change. */
   of(folder: vscode.WorkspaceFolder): FolderHealth {
+    const key = folder.uri.toString();
+    const known = this.known.get(key);
+    if (known) return known;
+    const health = this.check(folder);
+    this.known.set(key, health);
+    return health;
+  }
+
+  private check(folder: vscode.WorkspaceFolder): FolderHealth {
     const venv = this.selections.get(folder)?.venv;
     if (!venv) return { state: 'ok' };
     // pyvenv.cfg's `executable` (3.11+ and the builtin creator) is the base's real path.
@@ -41,10 +55,12 @@ export class EnvironmentHealth implements vscode.Disposable {
   }
 
   refresh(): void {
+    this.known.clear();
     this.changed.fire();
   }
 
   dispose(): void {
+    this.selectionChanged.dispose();
     this.changed.dispose();
   }
 }

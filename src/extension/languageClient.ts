@@ -29,32 +29,43 @@ function activeVenv(services: Services): string | undefined {
 }
 
 /**
- * Starts the requirements language server (dist/server.js over IPC) for `pip-requirements`
- * documents. Its lifetime is its own: the returned disposable stops the client and everything
- * registered for it, apart from the extension's subscriptions. It is told the active venv at start
- * and whenever the selection or the venv's packages change.
+ * Starts the requirements language server (dist/server.js over IPC) once the first
+ * `pip-requirements` document is open, so activation never pays for it. Its lifetime is its own:
+ * the returned disposable stops the client and everything registered for it, apart from the
+ * extension's subscriptions. It is told the active venv at start and whenever the selection or the
+ * venv's packages change.
  */
 export function startLanguageClient(services: Services): vscode.Disposable {
-  const module = services.context.asAbsolutePath(path.join('dist', 'server.js'));
-  const client = new LanguageClient(
-    'venvPilot.requirements',
-    'Venv Pilot Requirements',
-    { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } },
-    {
-      documentSelector: [{ scheme: 'file', language: 'pip-requirements' }],
-      initializationOptions: { venv: activeVenv(services) },
-      outputChannel: services.log,
-      traceOutputChannel: services.log,
-      errorHandler: restartPolicy(services.log),
-    },
-  );
-  const tell = (): void => {
-    if (client.isRunning()) void client.sendNotification('venvPilot/activeEnvironment', { venv: activeVenv(services) });
+  let client: LanguageClient | undefined;
+  const lifetime: vscode.Disposable[] = [];
+  const start = (): void => {
+    if (client) return;
+    const module = services.context.asAbsolutePath(path.join('dist', 'server.js'));
+    const started = new LanguageClient(
+      'venvPilot.requirements',
+      'Venv Pilot Requirements',
+      { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } },
+      {
+        documentSelector: [{ scheme: 'file', language: 'pip-requirements' }],
+        initializationOptions: { venv: activeVenv(services) },
+        outputChannel: services.log,
+        traceOutputChannel: services.log,
+        errorHandler: restartPolicy(services.log),
+      },
+    );
+    client = started;
+    const tell = (): void => {
+      if (started.isRunning()) void started.sendNotification('venvPilot/activeEnvironment', { venv: activeVenv(services) });
+    };
+    lifetime.push(services.selections.onDidChange(tell), services.health.onDidChange(tell));
+    void started.start().catch((error: unknown) => services.log.error(`The requirements language server did not start: ${String(error)}`));
   };
-  const lifetime = [services.selections.onDidChange(tell), services.health.onDidChange(tell)];
-  void client.start().catch((error: unknown) => services.log.error(`The requirements language server did not start: ${String(error)}`));
+  const isRequirements = (document: vscode.TextDocument): boolean => document.languageId === 'pip-requirements' && document.uri.scheme === 'file';
+  if (vscode.workspace.textDocuments.some(isRequirements)) start();
+  const opened = vscode.workspace.onDidOpenTextDocument((document) => isRequirements(document) && start());
   return new vscode.Disposable(() => {
+    opened.dispose();
     lifetime.forEach((d) => d.dispose());
-    void client.stop();
+    void client?.stop();
   });
 }

@@ -38,8 +38,10 @@ export function applyTerminalEnvironment(context: vscode.ExtensionContext, folde
  * would run the workspace's programs in place of the system's.
  */
 export function registerTerminalEnvironment(services: Services): vscode.Disposable {
-  const update = (folder: vscode.WorkspaceFolder): void =>
-    applyTerminalEnvironment(services.context, folder, services.selections.get(folder), readSettings(folder).terminalActivate === 'env' && vscode.workspace.isTrusted, readSettings(folder).promptPrefix);
+  const update = (folder: vscode.WorkspaceFolder): void => {
+    const settings = readSettings(folder);
+    applyTerminalEnvironment(services.context, folder, services.selections.get(folder), settings.terminalActivate === 'env' && vscode.workspace.isTrusted, settings.promptPrefix);
+  };
   const updateAll = (): void => localFolders().forEach(update);
   updateAll();
   return vscode.Disposable.from(

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UserError } from '../errors';
 import type { CommandLogger } from '../process/run';
 import { run } from '../process/run';
-import { parseRequirementsFile, type ParsedRequirements, type RequirementsItem } from '../requirements/parser';
+import { parseRequirementSet, type RequirementsItem } from '../requirements/parser';
 import type { MarkerEnvironment } from '../requirements/pep508';
 import { planSync, requirementsHash, writeStamp, type SyncPlan } from '../requirements/sync';
 import { installedDistributions } from './installed';
@@ -26,12 +26,6 @@ export interface SyncOptions {
   /** Progress in words, with a per-package count: "Installing package 2 (1 requested): remora-0.3.0-py3-none-any.whl". */
   readonly onProgress?: (message: string) => void;
   readonly log?: CommandLogger;
-}
-
-/** Parses several root requirements files into one set. */
-export function parseRequirementSet(files: readonly string[], env?: Readonly<Record<string, string | undefined>>): ParsedRequirements {
-  const parsed = files.map((file) => parseRequirementsFile(file, { env }));
-  return { items: parsed.flatMap((p) => p.items), files: [...new Set(parsed.flatMap((p) => p.files))] };
 }
 
 /** `file:line: message` for an error item, as compilers print it. */

@@ -406,3 +406,9 @@ export function parseRequirementsFile(file: string, options: ParseOptions = {}):
   visit(root, options.constraint === true, [root]);
   return { items, files };
 }
+
+/** Parses several root requirements files into one set. */
+export function parseRequirementSet(files: readonly string[], env?: Readonly<Record<string, string | undefined>>): ParsedRequirements {
+  const parsed = files.map((file) => parseRequirementsFile(file, { env }));
+  return { items: parsed.flatMap((p) => p.items), files: [...new Set(parsed.flatMap((p) => p.files))] };
+}

@@ -139,10 +139,9 @@ export function readStamp(venvDir: string): SyncStamp | undefined {
   }
 }
 
-/** True when the venv was synced from other requirements contents or another interpreter than now. */
+/** True when the venv was synced from other requirements contents (includes too), or by another interpreter, than now. */
 export function isStale(venvDir: string, files: readonly string[], interpreter: string): boolean {
-  const stamp = readStamp(venvDir);
-  return !stamp || stamp.requirementsHash !== requirementsHash(files) || stamp.interpreter !== interpreter;
+  return !stampIsCurrent(venvDir, files) || readStamp(venvDir)?.interpreter !== interpreter;
 }
 
 /**

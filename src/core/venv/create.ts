@@ -92,10 +92,7 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
   const requirements = (options.requirements ?? []).map((r) => path.resolve(r));
   const missing = requirements.find((r) => !existsSync(r));
   if (missing) throw new UserError(`Requirements file ${missing} does not exist`);
-  const builtin = !options.useVenvModule && builtinSupports(interpreter);
-  if (!builtin && !interpreter.hasVenvModule) {
-    throw new UserError(`Python ${interpreter.version} at ${interpreter.path} cannot create virtual environments (no venv module); choose Python 3.3 or newer`);
-  }
+  const builtin = usesBuiltinCreator(options);
   const cacheDir = options.cacheDir ?? seedCacheDir(userCacheDir());
   const seeds = await findSeeds(options, cacheDir);
   await prepareDestination(dir, options.clear === true);
@@ -169,10 +166,9 @@ export interface VenvPlan {
 export async function planVenv(options: CreateVenvOptions): Promise<VenvPlan> {
   const dir = path.resolve(options.dest);
   const { interpreter } = options;
-  const builtin = !options.useVenvModule && builtinSupports(interpreter);
-  if (!builtin && !interpreter.hasVenvModule) throw new UserError(`Python ${interpreter.version} at ${interpreter.path} cannot create virtual environments (no venv module); choose Python 3.3 or newer`);
+  const builtin = usesBuiltinCreator(options);
   const seeds = await findSeeds(options, options.cacheDir ?? seedCacheDir(userCacheDir()));
-  const busy = existsSync(dir) && (!statSync(dir).isDirectory() || (readdirSync(dir).length > 0 && !(options.clear && readPyvenvCfg(dir))));
+  const problem = destinationProblem(dir, options.clear === true);
   return {
     dir,
     python: path.join(dir, 'bin', 'python'),
@@ -180,7 +176,7 @@ export async function planVenv(options: CreateVenvOptions): Promise<VenvPlan> {
     interpreter: { path: interpreter.path, version: interpreter.version },
     seeds: seeds.map((w) => ({ project: w.project, version: w.version, source: w.source, wheel: w.path })),
     requirements: (options.requirements ?? []).map((r) => path.resolve(r)),
-    ...(busy ? { problem: `${dir} already exists and is not empty; choose another location, or replace an existing venv with --clear` } : {}),
+    ...(problem ? { problem } : {}),
   };
 }
 
@@ -210,12 +206,33 @@ async function findSeeds(options: CreateVenvOptions, cacheDir: string): Promise<
   return seeds;
 }
 
+/**
+ * Whether the builtin creator writes the venv (else `python -m venv --without-pip`).
+ *
+ * @throws {UserError} when neither can: no builtin support and no venv module.
+ */
+function usesBuiltinCreator(options: CreateVenvOptions): boolean {
+  const { interpreter } = options;
+  const builtin = !options.useVenvModule && builtinSupports(interpreter);
+  if (!builtin && !interpreter.hasVenvModule) {
+    throw new UserError(`Python ${interpreter.version} at ${interpreter.path} cannot create virtual environments (no venv module); choose Python 3.3 or newer`);
+  }
+  return builtin;
+}
+
+/** What stands in the way of a venv at `dir`, or `undefined`; with `clear`, an existing venv may be replaced, nothing else. */
+function destinationProblem(dir: string, clear: boolean): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  if (!statSync(dir).isDirectory()) return `${dir} exists and is not a folder; choose another location`;
+  if (readdirSync(dir).length === 0) return undefined;
+  if (!clear) return `${dir} already exists and is not empty; choose another location, or replace an existing venv with --clear`;
+  if (!readPyvenvCfg(dir)) return `${dir} is not a virtual environment (no pyvenv.cfg); refusing to delete it`;
+  return undefined;
+}
+
 /** Ensures `dir` is absent or empty, clearing it first when it is a venv and `clear` is set. */
 async function prepareDestination(dir: string, clear: boolean): Promise<void> {
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory()) throw new UserError(`${dir} exists and is not a folder; choose another location`);
-  if (readdirSync(dir).length === 0) return;
-  if (!clear) throw new UserError(`${dir} already exists and is not empty; choose another location, or replace an existing venv with --clear`);
-  if (!readPyvenvCfg(dir)) throw new UserError(`${dir} is not a virtual environment (no pyvenv.cfg); refusing to delete it`);
-  await rm(dir, { recursive: true, force: true });
+  const problem = destinationProblem(dir, clear);
+  if (problem) throw new UserError(problem);
+  if (clear && existsSync(dir)) await rm(dir, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Interpreter } from '../../core/discovery/types';
 import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
-import { parseRequirementSet } from '../../core/pip/sync';
+import { parseRequirementSet } from '../../core/requirements/parser';
 import { requirementsHash, writeStamp } from '../../core/requirements/sync';
 import { createVenv, type CreatedVenv } from '../../core/venv/create';
 import { withCancellableProgress } from '../feedback';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { parseRequirementSet } from '../../core/pip/sync';
+import { parseRequirementSet } from '../../core/requirements/parser';
 import { syncFolder } from '../commands/syncEnvironment';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
@@ -26,10 +26,11 @@ export function createRequirementsWatcher(services: Services): RequirementsWatch
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.{txt,in,pip}', true, false, true);
   const onChange = (uri: vscode.Uri): void => {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    if (!folder || services.ownWrites.isOurs(uri.fsPath)) return;
+    if (!folder) return;
     const roots = trackedRequirements(services.state, folder);
     if (roots.length === 0 || !parseRequirementSet(roots).files.includes(uri.fsPath)) return;
     services.health.refresh();
+    if (services.ownWrites.isOurs(uri.fsPath)) return;
     const mode = readSettings(folder).syncOnChange;
     if (mode === 'off') return;
     clearTimeout(pending.get(folder.uri.toString()));
