@@ -6,14 +6,13 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { discoverInterpreters } from '../src/core/discovery/discover';
-import { probeInterpreter } from '../src/core/discovery/probe';
 import { run } from '../src/core/process/run';
 import { seedCacheDir } from '../src/core/paths';
 import { freezeVenv } from '../src/core/pip/freeze';
 import { createVenv, type CreatedVenv } from '../src/core/venv/create';
 import { startLsp } from '../test/fixtures/lspClient';
 import { buildWheels } from '../test/fixtures/wheels';
-import { pyenvPython, tempDir } from '../test/fixtures/machine';
+import { baseInterpreter, pyenvPython, tempDir } from '../test/fixtures/machine';
 import { useHermeticPip } from '../test/fixtures/pipEnv';
 
 const RUNS = Number(process.env.BENCH_RUNS || 10);
@@ -63,7 +62,7 @@ async function discoveryBench(scratch: string): Promise<void> {
 async function createBench(scratch: string): Promise<void> {
   // Debian's python3 by default: the one interpreter Debian's virtualenv can seed offline.
   const exe = process.env.BENCH_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : pyenvPython('3.12')) || 'python3';
-  const interpreter = { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) };
+  const interpreter = await baseInterpreter(exe);
   const dest = path.join(scratch, 'venv');
   // Move the last venv aside instead of deleting it: deleting a thousand files right before a
   // timed run would charge the file system's clean-up to whichever tool runs next.
@@ -101,7 +100,7 @@ async function createBench(scratch: string): Promise<void> {
 
 async function freezeBench(scratch: string): Promise<void> {
   const exe = process.env.BENCH_PYTHON || pyenvPython('3.12') || '/usr/bin/python3';
-  const interpreter = { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) };
+  const interpreter = await baseInterpreter(exe);
   const wheels = path.join(scratch, 'freeze-wheels');
   const packages = Array.from({ length: 150 }, (_, i) => ({ name: `fixture-dist-${String(i).padStart(3, '0')}`, version: `1.${i}.0` }));
   buildWheels(wheels, packages);
@@ -121,7 +120,7 @@ async function freezeBench(scratch: string): Promise<void> {
 
 async function lspBench(scratch: string): Promise<void> {
   const exe = process.env.BENCH_PYTHON || pyenvPython('3.12') || '/usr/bin/python3';
-  const interpreter = { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) };
+  const interpreter = await baseInterpreter(exe);
   const root = path.join(scratch, 'lsp');
   const wheels = path.join(root, 'wheels');
   const packages = Array.from({ length: 150 }, (_, i) => ({ name: `fixture-dist-${String(i).padStart(3, '0')}`, version: `1.${i}.0` }));

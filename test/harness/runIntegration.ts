@@ -9,9 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { probeInterpreter } from '../../src/core/discovery/probe';
 import { createVenv } from '../../src/core/venv/create';
-import { buildHangingBinary, pyenvPython } from '../fixtures/machine';
+import { baseInterpreter, buildHangingBinary, pyenvPython } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 import { ensureCodeServer } from './codeServer';
@@ -49,7 +48,7 @@ async function untrustedWorkspace(): Promise<string> {
 async function multiRootWorkspace(): Promise<string> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'venv-pilot-it-'));
   const exe = ['/usr/bin/python3', ...['3.12', '3.11'].map((v) => pyenvPython(v) ?? '')].find((p) => p && existsSync(p)) ?? 'python3';
-  const interpreter = { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) };
+  const interpreter = await baseInterpreter(exe);
   for (const name of ['alpha', 'beta']) {
     mkdirSync(path.join(root, name));
     await createVenv({ interpreter, dest: path.join(root, name, '.venv'), seed: [], cacheDir: path.join(root, 'cache') });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { run } from '../../src/core/process/run';
 import type { VenvPilotApi } from '../../src/extension/services';
-import { activateExtension, answerQuickPick, nextEvent, runInTerminal, waitFor } from './helpers';
+import { activateExtension, answerQuickPick, nextEvent, runInTerminal, typeAndAccept, waitFor } from './helpers';
 
 suite('Create Environment in a real VS Code', () => {
   let api: VenvPilotApi;
@@ -151,9 +151,7 @@ suite('Create Environment in a real VS Code', () => {
     const created = vscode.commands.executeCommand('venvPilot.createEnvironment');
     await answerQuickPick(api, 'Create Environment: interpreter', (items) => items.slice(0, 1));
     const location = await waitFor('the location picker', () => api.quickInputs.active?.title === 'Create Environment: location' && api.quickInputs.active);
-    location.value = 'broken-env';
-    await waitFor('the typed name to become the active item', () => location.activeItems[0]?.label === 'broken-env');
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await typeAndAccept(location, 'broken-env', (active) => active.label === 'broken-env');
     await answerQuickPick(api, 'Create Environment: requirements', (items) => items.filter((i) => i.label === 'requirements-broken.txt'));
     assert.equal(await created, undefined);
     assert.match(await failure, /ERROR: No matching distribution found for no-such-package==1\.0$/);

@@ -50,12 +50,23 @@ export async function answerQuickPick(api: VenvPilotApi, title: string, choose: 
   } else {
     const [item] = chosen;
     if (!item) throw new Error(`Nothing to choose in "${title}"`);
-    qp.value = item.detail ?? item.label;
-    await waitFor(`"${title}" to make ${item.label} active`, () => qp.activeItems[0] === item);
+    await typeAndAccept(qp, item.detail ?? item.label, (active) => active === item);
+    await waitFor(`"${title}" to close`, () => api.quickInputs.active !== qp);
+    return chosen.map((c) => c.label);
   }
   await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
   await waitFor(`"${title}" to close`, () => api.quickInputs.active !== qp);
   return chosen.map((c) => c.label);
+}
+
+/**
+ * Types `value` into a QuickPick's filter, waits until the workbench reports the wanted row as
+ * active (a typed value can also create a row), then accepts it as Enter does.
+ */
+export async function typeAndAccept(qp: vscode.QuickPick<vscode.QuickPickItem>, value: string, wanted: (active: vscode.QuickPickItem) => boolean): Promise<void> {
+  qp.value = value;
+  await waitFor(`"${value}" to pick the wanted row`, () => qp.activeItems[0] !== undefined && wanted(qp.activeItems[0]));
+  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
 }
 
 /**

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { VenvPilotApi } from '../../src/extension/services';
-import { activateExtension, nextEvent, waitFor } from './helpers';
+import { activateExtension, nextEvent, typeAndAccept, waitFor } from './helpers';
 
 suite('The interpreter picker', () => {
   let api: VenvPilotApi;
@@ -23,11 +23,7 @@ suite('The interpreter picker', () => {
   }
 
   /** Types into a picker until the workbench reports `label` as the active row, then accepts it. */
-  async function choose(qp: vscode.QuickPick<vscode.QuickPickItem>, value: string, label: string): Promise<void> {
-    qp.value = value;
-    await waitFor(`${label} to be active`, () => qp.activeItems[0]?.label === label);
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-  }
+  const choose = (qp: vscode.QuickPick<vscode.QuickPickItem>, value: string, label: string): Promise<void> => typeAndAccept(qp, value, (active) => active.label === label);
 
   test('groups interpreters by where they come from, newest first within a group, with a refresh button', async () => {
     const { picking, qp } = await openPicker();

@@ -2,19 +2,18 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { probeInterpreter } from '../../src/core/discovery/probe';
 import { CancelledError, UserError } from '../../src/core/errors';
 import { ProcessError, run } from '../../src/core/process/run';
 import type { BaseInterpreter } from '../../src/core/discovery/types';
 import { createVenv } from '../../src/core/venv/create';
-import { processesMentioning, pyenvPython, tempDir } from '../fixtures/machine';
+import { baseInterpreter, processesMentioning, pyenvPython, tempDir } from '../fixtures/machine';
 import { silentIndex } from '../fixtures/index';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 
 useHermeticPip();
 
-const interpreter = async (exe: string): Promise<BaseInterpreter> => ({ path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) });
+const interpreter = baseInterpreter;
 
 /** A project folder holding fixture wheels and a requirements file that points pip only at them. */
 function project(dir: string, requirements = 'pilotfish==1.0.0'): string {

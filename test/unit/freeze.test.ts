@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { probeInterpreter } from '../../src/core/discovery/probe';
 import { freezeVenv, hiddenByFreeze } from '../../src/core/pip/freeze';
 import { run } from '../../src/core/process/run';
 import { wheelsIn } from '../../src/core/seed/wheels';
 import { createVenv } from '../../src/core/venv/create';
-import { pyenvPython, tempDir } from '../fixtures/machine';
+import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { gitProject, writeProject, writeSdist } from '../fixtures/projects';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
@@ -39,7 +38,7 @@ describe('freeze reads the venv and prints exactly what pip freeze prints', { co
   for (const [version, pipVersion] of available) {
     it(`pip ${pipVersion} (Python ${version}): plain, mixed-case, legacy-version, direct-URL, archive, editable and editable-git installs`, async () => {
       const exe = pyenvPython(version) as string;
-      const interpreter = { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) };
+      const interpreter = await baseInterpreter(exe);
       const root = tempDir();
       const seeds = [{ project: 'pip' }, ...(wheelsIn('/usr/share/python-wheels', 'setuptools').length ? [{ project: 'setuptools' }, { project: 'wheel' }] : [])];
       const venv = await createVenv({ interpreter, dest: path.join(root, '.venv'), cacheDir: path.join(root, 'cache'), seed: seeds });

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { probeInterpreter } from '../../src/core/discovery/probe';
 import { freezeVenv, looksFrozen } from '../../src/core/pip/freeze';
 import { stampIsCurrent, writeStamp, requirementsHash } from '../../src/core/requirements/sync';
 import { venvHealth } from '../../src/core/venv/health';
 import { createVenv } from '../../src/core/venv/create';
 import { OwnWrites } from '../../src/extension/ownWrites';
-import { pyenvPython, tempDir } from '../fixtures/machine';
+import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
 
 describe('environment health', () => {
   it('notices a venv whose base interpreter was deleted', async () => {
@@ -17,7 +16,7 @@ describe('environment health', () => {
     mkdirSync(home, { recursive: true });
     const copy = path.join(home, 'python3');
     copyFileSync(exe, copy);
-    const interpreter = { ...(await probeInterpreter(exe, { timeoutMs: 10_000 })), path: copy };
+    const interpreter = { ...(await baseInterpreter(exe)), path: copy };
     const venv = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), seed: [], cacheDir: path.join(tempDir(), 'cache') });
     assert.deepEqual(venvHealth(venv.dir), { ok: true });
     rmSync(path.dirname(home), { recursive: true });
@@ -29,7 +28,7 @@ describe('environment health', () => {
 
   it('notices a base interpreter upgraded underneath the venv', async () => {
     const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
-    const interpreter = { ...(await probeInterpreter(exe, { timeoutMs: 10_000 })), path: exe };
+    const interpreter = await baseInterpreter(exe);
     const venv = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), seed: [], cacheDir: path.join(tempDir(), 'cache') });
     assert.deepEqual(venvHealth(venv.dir, interpreter.versionInfo.slice(0, 3).join('.')), { ok: true });
     assert.match((venvHealth(venv.dir, '3.99.0') as { problem: string }).problem, /^\.venv was made with Python [\d.]+, but its base interpreter is now 3\.99\.0; recreate the environment$/);
@@ -52,7 +51,7 @@ describe('environment health', () => {
 describe('lock files', () => {
   it('tells a freeze from a hand-written file', async () => {
     const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
-    const venv = await createVenv({ interpreter: { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) }, dest: path.join(tempDir(), '.venv'), cacheDir: path.join(tempDir(), 'cache') });
+    const venv = await createVenv({ interpreter: await baseInterpreter(exe), dest: path.join(tempDir(), '.venv'), cacheDir: path.join(tempDir(), 'cache') });
     assert.equal(looksFrozen(await freezeVenv(venv.dir, { all: true })), true);
     assert.equal(looksFrozen('pilotfish==1.0.0\nremora @ file:///w/remora-0.3.0-py3-none-any.whl\n# Editable install with no version control (x==1)\n-e /src/x\n'), true);
     assert.equal(looksFrozen('pilotfish>=1.0\n'), false, 'a range');

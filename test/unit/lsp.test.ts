@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, Hover } from 'vscode-languageserver-protocol';
-import { probeInterpreter } from '../../src/core/discovery/probe';
 import { run } from '../../src/core/process/run';
 import { createVenv } from '../../src/core/venv/create';
 import { startLsp, type LspSession } from '../fixtures/lspClient';
-import { pyenvPython, tempDir } from '../fixtures/machine';
+import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 
@@ -37,7 +36,7 @@ describe('language server over stdio (venv-pilot lsp --stdio)', () => {
     root = tempDir();
     const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
     buildWheels(path.join(root, 'wheels'), [...DEMO_PACKAGES, { name: 'pilotfish', version: '2.0.0', requires: ['remora>=0.2'] }]);
-    const venv = await createVenv({ interpreter: { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) }, dest: path.join(root, '.venv'), cacheDir: path.join(root, 'cache') });
+    const venv = await createVenv({ interpreter: await baseInterpreter(exe), dest: path.join(root, '.venv'), cacheDir: path.join(root, 'cache') });
     await run([venv.python, '-m', 'pip', 'install', '--no-index', '--find-links', path.join(root, 'wheels'), 'pilotfish==1.0.0']);
     // No venv given: the server finds the workspace's .venv itself.
     session = await startLsp(root);
@@ -115,7 +114,7 @@ describe('language server over stdio (venv-pilot lsp --stdio)', () => {
     const published = session.nextDiagnostics(`file://${file}`);
     await session.open(file, '--require-hashes\nremora==0.3.0 --hash=sha256:abc\npilotfish==1.0.0\n');
     assert.deepEqual((await published).diagnostics.map((d) => [d.code, d.range.start.line]), [['missing-hash', 2]]);
-    const empty = await createVenv({ interpreter: { path: pyenvPython('3.12') ?? '/usr/bin/python3', ...(await probeInterpreter(pyenvPython('3.12') ?? '/usr/bin/python3', { timeoutMs: 10_000 })) }, dest: path.join(root, 'empty-env'), seed: [], cacheDir: path.join(root, 'cache') });
+    const empty = await createVenv({ interpreter: await baseInterpreter(pyenvPython('3.12') ?? '/usr/bin/python3'), dest: path.join(root, 'empty-env'), seed: [], cacheDir: path.join(root, 'cache') });
     const again = session.nextDiagnostics(uri);
     await session.connection.sendNotification('venvPilot/activeEnvironment', { venv: empty.dir });
     const notInstalled = (await again).diagnostics.filter((d) => d.code === 'not-installed').map((d) => d.message);

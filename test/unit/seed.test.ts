@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { compare } from '@renovatebot/pep440';
 import { after, before, describe, it } from 'node:test';
-import { probeInterpreter } from '../../src/core/discovery/probe';
 import type { BaseInterpreter } from '../../src/core/discovery/types';
 import { ProcessError, run } from '../../src/core/process/run';
 import { parseConsoleScripts, scriptsForPython } from '../../src/core/seed/image';
@@ -12,7 +11,7 @@ import { parseSimplePage } from '../../src/core/seed/index';
 import { consoleScript, scriptShebang } from '../../src/core/seed/install';
 import { findSeedWheel, offlineWheelSources, parseSeedRequest, wheelsIn } from '../../src/core/seed/wheels';
 import { createVenv } from '../../src/core/venv/create';
-import { pyenvPython, pyenvVersions, PYENV_VERSIONS, tempDir } from '../fixtures/machine';
+import { baseInterpreter, PYENV_VERSIONS, pyenvPython, pyenvVersions, tempDir } from '../fixtures/machine';
 import { serveIndex, type FixtureIndex } from '../fixtures/index';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheel, buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
@@ -24,7 +23,7 @@ const debianWheels = '/usr/share/python-wheels';
 const debianPip = wheelsIn(debianWheels, 'pip')[0];
 let interpreter: BaseInterpreter;
 before(async () => {
-  interpreter = { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) };
+  interpreter = await baseInterpreter(exe);
 });
 
 /** Every file of every image in a cache, with its content hash: proof that nothing changed them. */
@@ -91,7 +90,7 @@ describe('seeded venvs and the shared install images', () => {
     .find((w) => debianPip && compare(w.version, debianPip.version) > 0);
   for (const mode of ['hardlink', 'symlink'] as const) {
     it(`pip install -U pip and pip uninstall pip never change the image (${mode})`, { skip: (!debianPip || !newerPip || !existsSync('/usr/bin/python3')) && 'needs Debian python3, its pip wheel, and a newer pip wheel' }, async () => {
-      const debian = { path: '/usr/bin/python3', ...(await probeInterpreter('/usr/bin/python3', { timeoutMs: 10_000 })) };
+      const debian = await baseInterpreter('/usr/bin/python3');
       const cacheDir = path.join(tempDir(), 'cache');
       const dest = path.join(tempDir(), '.venv');
       const created = await createVenv({ interpreter: debian, dest, cacheDir, appData: mode, seed: [{ project: 'pip', specifier: `==${debianPip?.version}` }] });
@@ -148,7 +147,7 @@ describe('seeded venvs and the shared install images', () => {
   });
 
   it('setuptools and wheel are opt-in seeds', { skip: !existsSync(path.join(debianWheels)) && 'no /usr/share/python-wheels' }, async () => {
-    const debian = { path: '/usr/bin/python3', ...(await probeInterpreter('/usr/bin/python3', { timeoutMs: 10_000 })) };
+    const debian = await baseInterpreter('/usr/bin/python3');
     const dest = path.join(tempDir(), '.venv');
     const created = await createVenv({ interpreter: debian, dest, cacheDir: path.join(tempDir(), 'cache'), seed: ['pip', 'setuptools', 'wheel'].map((project) => ({ project })) });
     assert.deepEqual(created.seeded.map((s) => s.project), ['pip', 'setuptools', 'wheel']);
@@ -158,7 +157,7 @@ describe('seeded venvs and the shared install images', () => {
   });
 
   it("Debian's python3 gets a working pip from /usr/share/python-wheels, without the venv module or ensurepip", { skip: !existsSync('/usr/bin/python3') && 'no /usr/bin/python3' }, async () => {
-    const debian = { path: '/usr/bin/python3', ...(await probeInterpreter('/usr/bin/python3', { timeoutMs: 10_000 })) };
+    const debian = await baseInterpreter('/usr/bin/python3');
     const created = await createVenv({ interpreter: debian, dest: path.join(tempDir(), '.venv'), cacheDir: path.join(tempDir(), 'cache') });
     assert.equal(created.creator, 'builtin', 'no python -m venv ran');
     assert.equal(created.seeded[0]?.source, 'python-wheels', 'the seed did not come from ensurepip');

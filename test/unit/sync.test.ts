@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { probeInterpreter } from '../../src/core/discovery/probe';
 import type { BaseInterpreter } from '../../src/core/discovery/types';
 import { CancelledError, UserError } from '../../src/core/errors';
 import { installedDistributions } from '../../src/core/pip/installed';
@@ -11,7 +10,7 @@ import { run } from '../../src/core/process/run';
 import { parseRequirementsFile } from '../../src/core/requirements/parser';
 import { isStale, planSync } from '../../src/core/requirements/sync';
 import { createVenv, type CreatedVenv } from '../../src/core/venv/create';
-import { processesMentioning, pyenvPython, tempDir } from '../fixtures/machine';
+import { baseInterpreter, processesMentioning, pyenvPython, tempDir } from '../fixtures/machine';
 import { silentIndex } from '../fixtures/index';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
@@ -24,7 +23,7 @@ let wheels: string;
 const cacheDir = path.join(tempDir(), 'cache');
 
 before(async () => {
-  interpreter = { path: exe, ...(await probeInterpreter(exe, { timeoutMs: 10_000 })) };
+  interpreter = await baseInterpreter(exe);
   wheels = path.join(tempDir(), 'wheels');
   buildWheels(wheels, [
     ...DEMO_PACKAGES,
