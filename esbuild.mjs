@@ -1,6 +1,6 @@
 // Bundles the extension and the CLI (and the integration tests) with esbuild. Type checking is `tsc --noEmit`.
 import * as esbuild from 'esbuild';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -20,7 +20,21 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' },
+  // The CLI is an ES module build split into chunks, so each command loads only its own code.
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    format: 'esm',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'cli/[name]-[hash]',
+    // CommonJS dependencies bundled into ES modules still call require() for Node's built-ins and
+    // read __filename (write-file-atomic names its temporary files after it).
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; import { fileURLToPath as __fileURLToPath } from 'node:url'; const require = __createRequire(import.meta.url); const __filename = __fileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+    },
+  },
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   {
     ...common,
@@ -31,6 +45,8 @@ const builds = [
 ];
 
 // The repository is "type": "module"; the bundles are CommonJS, as VS Code's extension host expects.
+// A build never leaves chunks of an older one behind.
+rmSync('dist/cli', { recursive: true, force: true });
 for (const dir of ['dist', 'out']) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/package.json`, '{ "type": "commonjs" }\n');

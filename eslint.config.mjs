@@ -5,7 +5,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['src/core/**/*.ts', 'src/cli.ts', 'src/server/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/cli.ts', 'src/cli/**/*.ts', 'src/server/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'core, the CLI and the language server run without VS Code: only src/extension may import vscode.' }] }],
     },

@@ -74,7 +74,7 @@ async function createBench(scratch: string): Promise<void> {
   };
   const cacheHome = path.join(scratch, 'cache-home');
   const cacheDir = seedCacheDir(path.join(cacheHome, 'venv-pilot'));
-  const cli = path.resolve(import.meta.dirname, '..', 'dist', 'cli.js');
+  const cli = path.resolve(import.meta.dirname, '..', 'dist', 'cli.mjs');
   // Warm every cache first: our seed image, and virtualenv's app-data.
   (await createVenv({ interpreter, dest, cacheDir })).stageNext();
   fresh();

@@ -16,6 +16,11 @@ import { findVenv, loadEnvironment, type ActiveEnvironment } from './environment
 /** The custom notification that tells the server which venv is active. */
 export const ACTIVE_ENVIRONMENT = 'venvPilot/activeEnvironment';
 
+/** Serves over this process's stdin and stdout (`venv-pilot lsp --stdio`). */
+export function startStdioServer(): void {
+  startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
+}
+
 /** Wires a connection: returns when the client disconnects. */
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
   const documents = new TextDocuments(TextDocument);

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const home = path.join(scratch, 'home');
   mkdirSync(home);
   let url: string | undefined;
-  const server = startProcess([process.execPath, '--import', 'tsx', path.join(root, 'scripts', 'start.ts')], {
+  const server = await startProcess([process.execPath, '--import', 'tsx', path.join(root, 'scripts', 'start.ts')], {
     cwd: root,
     // The cached code-server stays where it is; only the session's HOME is fresh.
     env: { ...hermeticPipEnv(), PORT: '0', DEMO_FOLDER: demo, HOME: home, VENV_PILOT_HARNESS_DIR: harnessDir() },

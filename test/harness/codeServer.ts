@@ -88,7 +88,7 @@ export async function startCodeServer(install: CodeServerInstall, options: CodeS
   writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify(options.settings ?? {}, null, 2));
   let resolveHost: (host: string) => void = () => undefined;
   const hostKnown = new Promise<string>((resolve) => (resolveHost = resolve));
-  const server = startProcess(
+  const server = await startProcess(
     [install.node, install.entry, '--config', config, '--bind-addr', options.bindAddr ?? '127.0.0.1:0', '--auth', 'none',
       '--user-data-dir', ud, '--extensions-dir', path.join(options.runDir, 'extensions'),
       '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened', ...(options.args ?? [])],

@@ -139,7 +139,7 @@ describe('seeded venvs and the shared install images', () => {
 
   it('refuses a venv interpreter as the base, naming its base', async () => {
     const venv = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), cacheDir: path.join(tempDir(), 'cache'), seed: [] });
-    const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+    const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.mjs');
     const error = await run([process.execPath, cli, 'create', path.join(tempDir(), 'x'), '--python', venv.python], { env: { XDG_CACHE_HOME: tempDir() } }).catch((e: unknown) => e);
     assert.ok(error instanceof ProcessError);
     assert.equal(error.exitCode, 1);
@@ -166,7 +166,7 @@ describe('seeded venvs and the shared install images', () => {
 
   it('two processes building the same image at once both succeed and leave one image', async () => {
     const cacheHome = tempDir();
-    const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+    const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.mjs');
     const dests = [1, 2].map((n) => path.join(tempDir(), `venv-${n}`));
     await Promise.all(dests.map((dest) => run([process.execPath, cli, 'create', dest, '--python', exe], { env: { XDG_CACHE_HOME: cacheHome } })));
     for (const dest of dests) await run([path.join(dest, 'bin', 'pip'), '--version']);

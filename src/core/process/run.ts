@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { CancelledError, UserError } from '../errors';
 
 /** Receives every command line core runs, already quoted for reading (never for executing). */
@@ -50,6 +49,12 @@ export function formatCommandLine(argv: readonly string[]): string {
 const KILL_GRACE_MS = 2000;
 
 /**
+ * execa is the largest module core uses; the CLI's commands that spawn nothing on a warm cache
+ * (`create --python PATH`, `freeze`, `find`) start faster when it is loaded only on first use.
+ */
+const loadExeca = (): Promise<typeof import('execa')> => import('execa');
+
+/**
  * Runs `argv[0]` with `argv.slice(1)`, without a shell, in its own process group so that
  * cancellation and timeouts kill the whole tree (pip spawns build subprocesses).
  *
@@ -64,6 +69,8 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   options.log?.(commandLine);
   if (options.signal?.aborted) throw new CancelledError(what);
 
+  const { execa } = await loadExeca();
+  if (options.signal?.aborted) throw new CancelledError(what);
   const child = execa(file, args, {
     cwd: options.cwd,
     env: options.env as Record<string, string> | undefined,
@@ -166,11 +173,12 @@ export interface StartedProcess {
  *
  * @throws {ProcessError} when the process cannot be started.
  */
-export function startProcess(argv: readonly string[], options: Pick<RunOptions, 'cwd' | 'env' | 'onLine' | 'log'> & { readonly pipes?: boolean } = {}): StartedProcess {
+export async function startProcess(argv: readonly string[], options: Pick<RunOptions, 'cwd' | 'env' | 'onLine' | 'log'> & { readonly pipes?: boolean } = {}): Promise<StartedProcess> {
   const [file, ...args] = argv;
   if (!file) throw new UserError('No command to run');
   const commandLine = formatCommandLine(argv);
   options.log?.(commandLine);
+  const { execa } = await loadExeca();
   const child = execa(file, args, { cwd: options.cwd, env: options.env as Record<string, string> | undefined, detached: true, reject: false, stdin: options.pipes ? 'pipe' : 'ignore', buffer: false });
   const pid = child.pid;
   if (pid === undefined) throw new ProcessError(`Could not start \`${commandLine}\``, commandLine, undefined, '', '', false);

@@ -198,7 +198,7 @@ async function findSeeds(options: CreateVenvOptions, cacheDir: string): Promise<
     if (!wheel) {
       const places = [...sources.map((s) => s.dir), ...(indexUrl ? [indexUrl] : [])].join(', ');
       throw new UserError(
-        `No wheel of ${request.project}${request.specifier ?? ''} fits Python ${interpreter.version}: looked in ${places}. Add a folder holding one with --find-links (or the venvPilot.seed.findLinks setting)${options.pip?.offline ? ', or allow the index (not offline)' : ''}; on Debian, install python3-pip-whl`,
+        `No wheel of ${request.project}${request.specifier ?? ''} fits Python ${interpreter.version}: looked in ${places}. Add a folder holding one with --find-links (or the venvPilot.seed.findLinks setting)${options.pip?.offline ? ', or allow the index (not offline)' : ''}; on Debian, install python3-${request.project}-whl`,
       );
     }
     seeds.push(wheel);

@@ -1,0 +1,9 @@
+/** Discovery options shared by the commands that find or probe interpreters. */
+import type { DiscoveryOptions } from '../core/discovery/discover';
+import { probeCacheFile, userCacheDir } from '../core/paths';
+import type { Values } from './command';
+
+/** The CLI's discovery: the per-user probe cache, and the `--workspace` folders given. */
+export function discoveryOptions(values: Values, signal: AbortSignal): DiscoveryOptions {
+  return { cacheFile: probeCacheFile(userCacheDir()), workspaceFolders: (values.workspace as string[] | undefined) ?? [], signal };
+}

@@ -1,0 +1,40 @@
+/** `venv-pilot sync DEST -r FILE... [--exact] [--dry-run]`: install what the requirements lack; with --exact, remove the rest. */
+import path from 'node:path';
+import { describeInterpreter } from '../core/discovery/resolve';
+import { UserError } from '../core/errors';
+import { syncVenv } from '../core/pip/sync';
+import { readPyvenvCfg } from '../core/venv/pyvenvCfg';
+import { one, print, printJson, UsageError, type Command } from './command';
+import { discoveryOptions } from './discovery';
+
+export const command: Command = {
+  options: { requirement: { type: 'string', short: 'r', multiple: true }, exact: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, offline: { type: 'boolean' } },
+  run: async (positionals, values, signal) => {
+    const dest = path.resolve(one(positionals, 'DEST'));
+    const requirements = (values.requirement as string[] | undefined) ?? [];
+    if (requirements.length === 0) throw new UsageError('sync needs at least one -r FILE');
+    const python = path.join(dest, 'bin', 'python');
+    if (!readPyvenvCfg(dest)) throw new UserError(`${dest} is not a virtual environment (no pyvenv.cfg)`);
+    const interpreter = await describeInterpreter(python, discoveryOptions(values, signal));
+    const plan = await syncVenv(dest, {
+      requirements,
+      exact: values.exact === true,
+      dryRun: values['dry-run'] === true,
+      environment: interpreter.markerEnvironment ?? {},
+      interpreterIdentity: `${interpreter.executable}|${interpreter.version}`,
+      pip: { offline: values.offline === true },
+      signal,
+      onProgress: (message) => process.stderr.write(message + '\n'),
+    });
+    const summary = {
+      install: plan.install.map((i) => ({ requirement: i.requirement.text, reason: i.reason, ...(i.installed ? { installed: i.installed } : {}) })),
+      uninstall: plan.uninstall.map((d) => `${d.name}==${d.version}`),
+      satisfied: plan.satisfied.length,
+      skipped: plan.skipped.map((r) => r.text),
+    };
+    if (values.json) return printJson(summary);
+    const nothing = summary.install.length === 0 && summary.uninstall.length === 0;
+    const dry = values['dry-run'] === true;
+    print(nothing ? `${dest} is in sync (${summary.satisfied} requirements satisfied)` : `${dry ? 'Would install' : 'Installed'}: ${summary.install.map((i) => i.requirement).join(', ') || 'nothing'}; ${dry ? 'would uninstall' : 'uninstalled'}: ${summary.uninstall.join(', ') || 'nothing'}`);
+  },
+};
