@@ -1,20 +1,23 @@
 /**
  * `npm start`: builds the extension, installs code-server on first use, builds the demo's wheels,
  * and serves VS Code in the browser with the extension on examples/demo. Ctrl-C stops it.
- * Env: PORT (default 8080; 0 picks a free one), HOST (default 127.0.0.1), DEMO_FOLDER (default examples/demo).
+ * Env: PORT (default 8080; 0 picks a free one), HOST (default 127.0.0.1), DEMO_FOLDER (default examples/demo),
+ * VENV_PILOT_VSIX (a packaged extension to install and run instead of the working tree; the
+ * end-to-end check uses the one `npm run package` built).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../src/core/process/run';
 import { buildDemoWheels } from './demoWheels';
-import { ensureCodeServer, harnessDir, startCodeServer } from '../test/harness/codeServer';
+import { ensureCodeServer, harnessDir, installExtension, startCodeServer } from '../test/harness/codeServer';
 
 const root = path.resolve(import.meta.dirname, '..');
 const demo = path.resolve(process.env.DEMO_FOLDER ?? path.join(root, 'examples', 'demo'));
 
 async function main(): Promise<void> {
-  await run([process.execPath, path.join(root, 'esbuild.mjs')], { cwd: root });
+  const vsix = process.env.VENV_PILOT_VSIX && path.resolve(process.env.VENV_PILOT_VSIX);
+  if (!vsix) await run([process.execPath, path.join(root, 'esbuild.mjs')], { cwd: root });
   const install = await ensureCodeServer();
   buildDemoWheels(demo);
 
@@ -22,10 +25,14 @@ async function main(): Promise<void> {
   const runDir = path.join(harnessDir(), 'sessions', createHash('sha256').update(demo).digest('hex').slice(0, 12));
   const extensions = path.join(runDir, 'extensions');
   mkdirSync(extensions, { recursive: true });
-  // code-server loads extensions from its extensions folder; a link there is the working tree itself.
-  const link = path.join(extensions, 'venv-pilot.venv-pilot-0.1.0');
-  rmSync(link, { force: true, recursive: true });
-  symlinkSync(root, link);
+  if (vsix) {
+    console.log(`Installed ${path.basename(vsix)} into ${await installExtension(install, vsix, extensions, path.join(runDir, 'user-data'))}`);
+  } else {
+    // code-server loads extensions from its extensions folder; a link there is the working tree itself.
+    const link = path.join(extensions, 'venv-pilot.venv-pilot-0.1.0');
+    rmSync(link, { force: true, recursive: true });
+    symlinkSync(root, link);
+  }
 
   const server = await startCodeServer(install, {
     runDir,

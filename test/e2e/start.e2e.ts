@@ -2,9 +2,11 @@
  * `npm start`, used as a person would: start the server on a copy of examples/demo, open the
  * printed URL in headless Chromium, run "Venv Pilot: Create Environment" from the command
  * palette with the keyboard, press Enter through the pickers, and check the .venv it made.
+ * The extension is the packaged one (`npm run package`), installed with `--install-extension`,
+ * so a file missing from the .vsix fails this journey.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { run, startProcess } from '../../src/core/process/run';
@@ -26,13 +28,17 @@ async function main(): Promise<void> {
   cpSync(path.join(root, 'examples', 'demo'), demo, { recursive: true, filter: (src) => !/[/\\](\.venv|wheels)$/.test(src) });
   const home = path.join(scratch, 'home');
   mkdirSync(home);
+  const vsix = path.join(root, `venv-pilot-${(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version}.vsix`);
+  if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package first`);
   let url: string | undefined;
+  let installedAt: string | undefined;
   const server = await startProcess([process.execPath, '--import', 'tsx', path.join(root, 'scripts', 'start.ts')], {
     cwd: root,
     // The cached code-server stays where it is; only the session's HOME is fresh.
-    env: { ...hermeticPipEnv(), PORT: '0', DEMO_FOLDER: demo, HOME: home, VENV_PILOT_HARNESS_DIR: harnessDir() },
+    env: { ...hermeticPipEnv(), PORT: '0', DEMO_FOLDER: demo, HOME: home, VENV_PILOT_HARNESS_DIR: harnessDir(), VENV_PILOT_VSIX: vsix },
     onLine: (line) => {
       url ??= /(http:\/\/\S+\?folder=\S+)/.exec(line)?.[1];
+      installedAt ??= /^Installed \S+\.vsix into (.+)$/.exec(line)?.[1];
     },
   });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -43,6 +49,11 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
     }
     console.log(`npm start serves ${url}`);
+    // The installed copy is a folder of the package's files, not a link to this working tree.
+    assert.ok(installedAt, 'npm start did not report installing the .vsix');
+    assert.ok(!lstatSync(installedAt).isSymbolicLink(), `${installedAt} is a link`);
+    assert.ok(existsSync(path.join(installedAt, 'dist', 'extension.js')) && !existsSync(path.join(installedAt, 'src')), `${installedAt} is not the packaged extension`);
+    console.log(`the extension runs from ${installedAt}, installed from ${path.basename(vsix)}`);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(url);
     const statusItem = page.locator('.statusbar-item', { hasText: 'Select Interpreter' });

