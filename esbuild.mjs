@@ -18,23 +18,43 @@ const common = {
   logOverride: { 'empty-import-meta': 'silent' },
 };
 
+/** The CLI's commands: each `src/cli/NAME.ts` becomes `dist/cli/NAME.js`. */
+const CLI_COMMANDS = ['discover', 'find', 'create', 'sync', 'freeze', 'env', 'lsp', 'stageSpare'];
+
+/** Leaves the dispatcher's `import('./cli/NAME')` as a require of the command's own bundle. */
+const commandsExternal = {
+  name: 'cli-commands-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/cli\/[\w-]+$/ }, (args) =>
+      CLI_COMMANDS.includes(args.path.slice('./cli/'.length)) ? { path: `${args.path}.js`, external: true } : undefined,
+    );
+  },
+};
+
+/** Core loads execa with `import('execa')` (src/core/process/run.ts); in the CLI that is dist/cli/execa.js. */
+const execaExternal = {
+  name: 'execa-external',
+  setup(build) {
+    build.onResolve({ filter: /^execa$/ }, () => ({ path: './execa.js', external: true }));
+  },
+};
+
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  // The CLI is an ES module build split into chunks, so each command loads only its own code.
+  // The CLI: a small dispatcher, and one bundle per command that it requires on demand, so each
+  // command loads only its own code (CommonJS, and require() rather than import(): Node starts
+  // CommonJS faster than an ES module, and import() of CommonJS would run its export scanner).
+  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', plugins: [commandsExternal], supported: { 'dynamic-import': false } },
+  // execa and its dependencies are most of a command's code, yet `create --python PATH`, `freeze`
+  // and `find` spawn nothing on a warm cache: they get execa from its own bundle, on first use.
   {
     ...common,
-    entryPoints: { cli: 'src/cli.ts' },
-    outdir: 'dist',
-    format: 'esm',
-    splitting: true,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'cli/[name]-[hash]',
-    // CommonJS dependencies bundled into ES modules still call require() for Node's built-ins and
-    // read __filename (write-file-atomic names its temporary files after it).
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; import { fileURLToPath as __fileURLToPath } from 'node:url'; const require = __createRequire(import.meta.url); const __filename = __fileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
-    },
+    entryPoints: CLI_COMMANDS.map((name) => `src/cli/${name}.ts`),
+    outdir: 'dist/cli',
+    plugins: [execaExternal],
+    supported: { 'dynamic-import': false },
   },
+  { ...common, entryPoints: { execa: 'execa' }, outdir: 'dist/cli' },
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   {
     ...common,

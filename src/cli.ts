@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError } from './core/errors';
 import { userCacheDir } from './core/paths';
-import { print, UsageError, type Command } from './cli/command';
+import { isUsageError, print, writeTo, type Command } from './cli/command';
 
 const USAGE = `Usage:
   venv-pilot discover [--json] [--workspace DIR]...
@@ -36,6 +36,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   freeze: () => import('./cli/freeze'),
   env: () => import('./cli/env'),
   lsp: () => import('./cli/lsp'),
+  // Internal: what `create` hands to a detached process.
+  '__stage-spare': () => import('./cli/stageSpare'),
 };
 
 const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -54,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const load = name ? COMMANDS[name] : undefined;
   if (!load) {
-    process.stderr.write((name && name !== '--help' && name !== '-h' ? `Unknown command "${name}"\n` : '') + USAGE + '\n');
+    writeTo(2, (name && name !== '--help' && name !== '-h' ? `Unknown command "${name}"\n` : '') + USAGE + '\n');
     return name === '--help' || name === '-h' ? 0 : 2;
   }
   const controller = new AbortController();
@@ -66,17 +68,11 @@ async function main(argv: string[]): Promise<number> {
     await command.run(positionals, values, controller.signal);
     return 0;
   } catch (error) {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`venv-pilot: ${describeError(error)}\n${usage ? USAGE + '\n' : ''}`);
+    const usage = isUsageError(error);
+    writeTo(2, `venv-pilot: ${describeError(error)}\n${usage ? USAGE + '\n' : ''}`);
     return usage ? 2 : 1;
   }
 }
-
-// A closed pipe (`venv-pilot discover | head`) is not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
 
 enableCompileCache();
 main(process.argv.slice(2)).then((code) => {

@@ -3,6 +3,7 @@
  * a command, usage errors, and output helpers. Kept free of core imports, so loading it costs
  * nothing a command does not need.
  */
+import { writeSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 
 /** Parsed option values, as `node:util` `parseArgs` returns them. */
@@ -15,12 +16,49 @@ export interface Command {
   run(positionals: string[], values: Values, signal: AbortSignal): Promise<void>;
 }
 
-/** Wrong arguments: the CLI prints the message and the usage text, and exits with code 2. */
-export class UsageError extends Error {}
+/**
+ * Wrong arguments: the CLI prints the message and the usage text, and exits with code 2. The
+ * dispatcher and each command are separate bundles with their own copy of this class, so it is
+ * recognised by its code, never by `instanceof`.
+ */
+export class UsageError extends Error {
+  readonly code = 'ERR_USAGE';
+}
+
+/** True for a {@link UsageError} or a `parseArgs` complaint, from whichever bundle it was thrown. */
+export function isUsageError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (code === 'ERR_USAGE' || code.startsWith('ERR_PARSE_ARGS'));
+}
+
+/**
+ * Writes all of `text` to a file descriptor (1 stdout, 2 stderr) synchronously. Node's
+ * `process.stdout` would load the whole streams machinery, a sizeable share of a short command's
+ * start-up. A closed pipe (`venv-pilot discover | head`) ends the process quietly.
+ */
+export function writeTo(fd: 1 | 2, text: string): void {
+  let bytes = Buffer.from(text);
+  while (bytes.length > 0) {
+    try {
+      bytes = bytes.subarray(writeSync(fd, bytes));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      // A non-blocking pipe that is full: wait for the reader rather than drop output.
+      if (code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
 
 /** Writes one line to stdout. */
 export function print(text: string): void {
-  process.stdout.write(text + '\n');
+  writeTo(1, text + '\n');
+}
+
+/** Writes one line to stderr (progress, warnings). */
+export function warn(text: string): void {
+  writeTo(2, text + '\n');
 }
 
 /** Writes exactly one JSON document to stdout (DESIGN.md §4: `--json`). */

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { resolveInterpreter } from '../core/discovery/resolve';
 import { seedCacheDir, userCacheDir } from '../core/paths';
 import { parseSeedRequest } from '../core/seed/wheels';
+import { spawnDetached } from '../core/process/run';
 import { createVenv } from '../core/venv/create';
-import { one, print, printJson, UsageError, type Command } from './command';
+import { one, print, printJson, UsageError, warn, type Command } from './command';
 import { discoveryOptions } from './discovery';
 
 export const command: Command = {
@@ -48,16 +49,14 @@ export const command: Command = {
       cacheDir: seedCacheDir(userCacheDir()),
       pip: { indexUrl: values['index-url'] as string | undefined, findLinks, offline: values.offline === true },
       signal,
-      onProgress: (_step, message) => process.stderr.write(message + '\n'),
+      onProgress: (_step, message) => warn(message),
     });
     const summary = { venv: created.dir, python: created.python, interpreter: interpreter.path, version: interpreter.version, creator: created.creator, seeded: created.seeded };
     if (values.json) printJson(summary);
     else print(`Created ${created.dir} with Python ${interpreter.version} (${created.creator} creator${created.seeded.map((s) => `, ${s.project} ${s.version} from ${s.source}`).join('')})`);
-    // The venv is ready; make the next creation fast. A failure here costs only speed.
-    try {
-      created.stageNext();
-    } catch {
-      // The cache is not writable: every creation lays its seeds itself.
-    }
+    // The venv is ready: stage the next creation's spare in a detached process, so this one
+    // returns now. If that process fails, the next creation lays its seeds itself.
+    const cli = process.argv[1];
+    if (created.spare && cli) spawnDetached([process.execPath, cli, '__stage-spare', created.spare.cacheDir, ...created.spare.imageDirs]);
   },
 };

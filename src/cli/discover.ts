@@ -1,6 +1,6 @@
 /** `venv-pilot discover [--json] [--workspace DIR]...`: every interpreter found, and the problems met. */
 import { discoverInterpreters } from '../core/discovery/discover';
-import { print, printJson, UsageError, type Command } from './command';
+import { print, printJson, UsageError, warn, type Command } from './command';
 import { discoveryOptions } from './discovery';
 
 export const command: Command = {
@@ -10,6 +10,6 @@ export const command: Command = {
     const result = await discoverInterpreters(discoveryOptions(values, signal));
     if (values.json) return printJson({ interpreters: result.interpreters, problems: result.problems });
     for (const i of result.interpreters) print(`${i.version.padEnd(8)} ${i.implementation.padEnd(8)} ${i.kind.padEnd(10)} ${i.path}${i.envName ? `  (${i.envName})` : ''}`);
-    for (const p of result.problems) process.stderr.write(`warning: ${p.message}\n`);
+    for (const p of result.problems) warn(`warning: ${p.message}`);
   },
 };

@@ -1,9 +1,10 @@
 /** `venv-pilot freeze DEST [--all] [-o FILE]`: the same bytes as DEST's `python -m pip freeze`. */
 import path from 'node:path';
+import { writeFileAtomically } from '../core/atomicWrite';
 import { UserError } from '../core/errors';
 import { freezeVenv } from '../core/pip/freeze';
 import { readPyvenvCfg } from '../core/venv/pyvenvCfg';
-import { one, type Command } from './command';
+import { one, writeTo, type Command } from './command';
 
 export const command: Command = {
   options: { all: { type: 'boolean' }, output: { type: 'string', short: 'o' } },
@@ -11,9 +12,7 @@ export const command: Command = {
     const dest = path.resolve(one(positionals, 'DEST'));
     if (!readPyvenvCfg(dest)) throw new UserError(`${dest} is not a virtual environment (no pyvenv.cfg)`);
     const text = await freezeVenv(dest, { all: values.all === true, signal });
-    if (typeof values.output !== 'string') return void process.stdout.write(text);
-    // Only a file write needs the atomic writer; plain freeze to stdout does not load it.
-    const { default: writeFileAtomic } = await import('write-file-atomic');
-    await writeFileAtomic(path.resolve(values.output), text);
+    if (typeof values.output !== 'string') return writeTo(1, text);
+    await writeFileAtomically(path.resolve(values.output), text);
   },
 };

@@ -4,7 +4,7 @@ import { describeInterpreter } from '../core/discovery/resolve';
 import { UserError } from '../core/errors';
 import { syncVenv } from '../core/pip/sync';
 import { readPyvenvCfg } from '../core/venv/pyvenvCfg';
-import { one, print, printJson, UsageError, type Command } from './command';
+import { one, print, printJson, UsageError, warn, type Command } from './command';
 import { discoveryOptions } from './discovery';
 
 export const command: Command = {
@@ -24,7 +24,7 @@ export const command: Command = {
       interpreterIdentity: `${interpreter.executable}|${interpreter.version}`,
       pip: { offline: values.offline === true },
       signal,
-      onProgress: (message) => process.stderr.write(message + '\n'),
+      onProgress: (message) => warn(message),
     });
     const summary = {
       install: plan.install.map((i) => ({ requirement: i.requirement.text, reason: i.reason, ...(i.installed ? { installed: i.installed } : {}) })),

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type * as vscode from 'vscode';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomically } from '../core/atomicWrite';
 
 /**
  * Workspace state in a JSON file under the extension's workspace storage, written atomically on
@@ -37,6 +37,6 @@ export class FileMemento implements vscode.Memento {
     else this.values[key] = value;
     if (!this.file) return;
     mkdirSync(path.dirname(this.file), { recursive: true });
-    await writeFileAtomic(this.file, JSON.stringify(this.values, null, 2));
+    await writeFileAtomically(this.file, JSON.stringify(this.values, null, 2));
   }
 }

@@ -60,8 +60,8 @@ describe('the CLI package (npm pack)', () => {
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     assert.ok(packed);
     const files = packed.files.map((f) => f.path).sort();
-    assert.deepEqual(files.filter((f) => !/^(dist\/cli\.mjs|dist\/cli\/[\w-]+\.mjs|python\/probe\.py|package\.json|README\.md|LICENSE)$/.test(f)), []);
-    assert.ok(files.includes('dist/cli.mjs') && files.includes('python/probe.py'));
+    assert.deepEqual(files.filter((f) => !/^(dist\/cli\.js|dist\/package\.json|dist\/cli\/[\w-]+\.js|python\/probe\.py|package\.json|README\.md|LICENSE)$/.test(f)), []);
+    assert.ok(files.includes('dist/cli.js') && files.includes('python/probe.py'));
     // A fresh npm cache and --offline: the package has no dependencies to fetch.
     const env = { npm_config_cache: path.join(scratch, 'npm-cache'), XDG_CACHE_HOME: path.join(scratch, 'cache') };
     const found = await run(['npx', '--yes', '--offline', '--package', path.join(scratch, packed.filename), 'venv-pilot', 'find', '3.12'], { cwd: scratch, env });

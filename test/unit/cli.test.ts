@@ -9,7 +9,7 @@ import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 
 useHermeticPip();
 
-const CLI = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.mjs');
+const CLI = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 const cacheHome = tempDir();
 
 /** Runs the built CLI; resolves to exit code, stdout and stderr. */
@@ -23,7 +23,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-describe('venv-pilot CLI (dist/cli.mjs)', () => {
+describe('venv-pilot CLI (dist/cli.js)', () => {
   it('discover --json lists every pyenv version and /usr/bin/python3 exactly once each, with correct versions', async () => {
     const { code, stdout } = await cli('discover', '--json');
     assert.equal(code, 0);

@@ -8,7 +8,7 @@ import type { BaseInterpreter } from '../../src/core/discovery/types';
 import { ProcessError, run } from '../../src/core/process/run';
 import { parseConsoleScripts, scriptsForPython } from '../../src/core/seed/image';
 import { parseSimplePage } from '../../src/core/seed/index';
-import { consoleScript, scriptShebang } from '../../src/core/seed/install';
+import { consoleScript, scriptShebang, SPARES_KEPT } from '../../src/core/seed/install';
 import { findSeedWheel, offlineWheelSources, parseSeedRequest, wheelsIn } from '../../src/core/seed/wheels';
 import { createVenv } from '../../src/core/venv/create';
 import { baseInterpreter, PYENV_VERSIONS, pyenvPython, pyenvVersions, tempDir } from '../fixtures/machine';
@@ -48,21 +48,21 @@ describe('seed wheels: sources in order, Requires-Python, pins', () => {
     assert.throws(() => parseSeedRequest('pip@@1'), /Cannot understand seed "pip@@1"/);
   });
 
-  it('find-links comes first, a wheel whose Requires-Python excludes the interpreter is skipped, then ensurepip', { skip: !debianPip && 'no /usr/share/python-wheels' }, () => {
+  it('find-links comes first, a wheel whose Requires-Python excludes the interpreter is skipped, then ensurepip', { skip: !debianPip && 'no /usr/share/python-wheels' }, async () => {
     const links = tempDir();
     buildWheel(links, { name: 'pip', version: '99.0', requiresPython: '>=3.99' });
     const sources = offlineWheelSources(interpreter, [links]);
     assert.deepEqual(sources.map((s) => s.kind), ['find-links', 'ensurepip', 'python-wheels']);
-    const fromBundled = findSeedWheel(sources, { project: 'pip' }, interpreter.version);
+    const fromBundled = await findSeedWheel(sources, { project: 'pip' }, interpreter.version);
     assert.equal(fromBundled?.source, 'ensurepip', 'pip 99.0 needs Python 3.99, so the bundled pip is used');
     copyFileSync(debianPip?.path ?? '', path.join(links, path.basename(debianPip?.path ?? '')));
-    const fromLinks = findSeedWheel(sources, { project: 'pip' }, interpreter.version);
+    const fromLinks = await findSeedWheel(sources, { project: 'pip' }, interpreter.version);
     assert.equal(fromLinks?.source, 'find-links');
     assert.equal(fromLinks?.version, debianPip?.version);
   });
 
-  it('a pin selects an exact version from a later source', { skip: !debianPip && 'no /usr/share/python-wheels' }, () => {
-    const pinned = findSeedWheel(offlineWheelSources(interpreter), { project: 'pip', specifier: `==${debianPip?.version}` }, interpreter.version);
+  it('a pin selects an exact version from a later source', { skip: !debianPip && 'no /usr/share/python-wheels' }, async () => {
+    const pinned = await findSeedWheel(offlineWheelSources(interpreter), { project: 'pip', specifier: `==${debianPip?.version}` }, interpreter.version);
     assert.equal(pinned?.source, 'python-wheels');
     assert.equal(pinned?.version, debianPip?.version);
   });
@@ -121,25 +121,45 @@ describe('seeded venvs and the shared install images', () => {
     assert.match(record, /^pip\/__init__\.py,sha256=[\w-]+,\d+$/m);
   });
 
-  it('a staged spare makes the next creation a rename, and the venv is the same', async () => {
+  it('staged spares make the next creations a rename, and the venv is the same', async () => {
     const cacheDir = path.join(tempDir(), 'cache');
     const first = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), cacheDir });
+    assert.ok(first.spare, 'no spare waits, so the creation asks for staging');
     first.stageNext();
     const spares = path.join(cacheDir, 'spares');
     const [key] = readdirSync(spares);
-    assert.equal(readdirSync(path.join(spares, key ?? '')).filter((n) => n.startsWith('spare-')).length, 1, 'one spare is staged');
+    const waiting = (): number => readdirSync(path.join(spares, key ?? '')).filter((n) => n.startsWith('spare-')).length;
+    assert.equal(waiting(), SPARES_KEPT, 'spares are staged');
     first.stageNext();
-    assert.equal(readdirSync(path.join(spares, key ?? '')).filter((n) => n.startsWith('spare-')).length, 1, 'staging again while one waits adds none');
+    assert.equal(waiting(), SPARES_KEPT, 'staging again while they wait adds none');
     const second = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), cacheDir });
-    assert.deepEqual(readdirSync(path.join(spares, key ?? '')), [], 'the spare was moved into the new venv');
+    assert.equal(waiting(), SPARES_KEPT - 1, 'a spare was moved into the new venv');
+    assert.equal(second.spare, undefined, 'spares still wait, so nothing asks for restaging');
+    assert.deepEqual(readdirSync(path.join(spares, key ?? '')).filter((n) => !n.startsWith('spare-')), [], 'no half-built spare is left');
     const list = (dir: string): string[] => readdirSync(path.join(dir, interpreter.venvPaths?.purelib ?? ''), { recursive: true }).map(String).sort();
     assert.deepEqual(list(second.dir), list(first.dir), 'same site-packages as a venv seeded without a spare');
     assert.match((await run([path.join(second.dir, 'bin', 'pip'), '--version'])).stdout, new RegExp(`from ${second.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`));
   });
 
+  it('the CLI returns before restaging: a detached process stages the spares after it', async () => {
+    const cacheHome = tempDir();
+    const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+    await run([process.execPath, cli, 'create', path.join(tempDir(), 'venv'), '--python', exe], { env: { XDG_CACHE_HOME: cacheHome } });
+    const spares = path.join(cacheHome, 'venv-pilot', 'seed', 'spares');
+    const waiting = (): number => (existsSync(spares) ? readdirSync(spares).flatMap((key) => readdirSync(path.join(spares, key))).filter((n) => n.startsWith('spare-')).length : 0);
+    for (const started = Date.now(); waiting() < SPARES_KEPT; ) {
+      if (Date.now() - started > 30_000) assert.fail(`only ${waiting()} spares were staged within 30 s of create`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const next = path.join(tempDir(), 'venv');
+    await run([process.execPath, cli, 'create', next, '--python', exe], { env: { XDG_CACHE_HOME: cacheHome } });
+    assert.ok(waiting() >= SPARES_KEPT - 1, 'the next creation took a spare');
+    await run([path.join(next, 'bin', 'pip'), '--version']);
+  });
+
   it('refuses a venv interpreter as the base, naming its base', async () => {
     const venv = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), cacheDir: path.join(tempDir(), 'cache'), seed: [] });
-    const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.mjs');
+    const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
     const error = await run([process.execPath, cli, 'create', path.join(tempDir(), 'x'), '--python', venv.python], { env: { XDG_CACHE_HOME: tempDir() } }).catch((e: unknown) => e);
     assert.ok(error instanceof ProcessError);
     assert.equal(error.exitCode, 1);
@@ -166,7 +186,7 @@ describe('seeded venvs and the shared install images', () => {
 
   it('two processes building the same image at once both succeed and leave one image', async () => {
     const cacheHome = tempDir();
-    const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.mjs');
+    const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
     const dests = [1, 2].map((n) => path.join(tempDir(), `venv-${n}`));
     await Promise.all(dests.map((dest) => run([process.execPath, cli, 'create', dest, '--python', exe], { env: { XDG_CACHE_HOME: cacheHome } })));
     for (const dest of dests) await run([path.join(dest, 'bin', 'pip'), '--version']);

@@ -1,5 +1,5 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import writeFileAtomic from 'write-file-atomic';
+import { promises as fsp, statSync } from 'node:fs';
+import { writeFileAtomically } from '../atomicWrite';
 import path from 'node:path';
 import type { ProbeInfo } from './types';
 
@@ -23,10 +23,14 @@ export interface ProbeCache {
 // Bumped whenever probe.py reports more: older entries lack the new fields.
 const CACHE_VERSION = 3;
 
-/** Stats `exe` (following symlinks, so an upgraded base interpreter invalidates its venvs). */
-export async function fileKey(exe: string): Promise<FileKey> {
-  const s = await stat(exe);
-  return { mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, size: s.size };
+/** Stats `exe` (following symlinks, so an upgraded base interpreter invalidates its venvs); `undefined` when it cannot be read. */
+export function fileKey(exe: string): FileKey | undefined {
+  try {
+    const s = statSync(exe);
+    return { mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, size: s.size };
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when `entry` was recorded for exactly this file state. */
@@ -39,7 +43,7 @@ export async function loadProbeCache(file: string | undefined): Promise<ProbeCac
   const empty: ProbeCache = { version: CACHE_VERSION, entries: {} };
   if (!file) return empty;
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as ProbeCache;
+    const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as ProbeCache;
     return parsed.version === CACHE_VERSION && parsed.entries && typeof parsed.entries === 'object' ? parsed : empty;
   } catch {
     return empty;
@@ -53,6 +57,6 @@ export async function loadProbeCache(file: string | undefined): Promise<ProbeCac
  */
 export async function saveProbeCache(file: string, entries: Readonly<Record<string, CachedProbe>>): Promise<void> {
   const current = await loadProbeCache(file);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, JSON.stringify({ version: CACHE_VERSION, entries: { ...current.entries, ...entries } } satisfies ProbeCache));
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomically(file, JSON.stringify({ version: CACHE_VERSION, entries: { ...current.entries, ...entries } } satisfies ProbeCache));
 }

@@ -1,4 +1,4 @@
-import { open, realpath } from 'node:fs/promises';
+import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeError } from '../errors';
@@ -65,7 +65,7 @@ export async function discoverInterpreters(options: DiscoveryOptions = {}): Prom
   const problems: DiscoveryProblem[] = [];
   const excluded = (p: string): boolean => (options.excludePaths ?? []).some((e) => isInside(p, [path.resolve(e)]) || p === path.resolve(e));
   const candidates = (options.locators ?? LOCATORS).flatMap((locate) => locate(context)).filter((c) => !excluded(c.path));
-  const resolved = await Promise.all(candidates.map((c) => resolveCandidate(c, context.workspaceFolders, problems)));
+  const resolved = candidates.map((c) => resolveCandidate(c, context.workspaceFolders, problems));
   const unique = dedupe(resolved.filter((c): c is ResolvedCandidate => c !== undefined && !excluded(c.realPath)));
 
   const cache = await loadProbeCache(options.cacheFile);
@@ -79,7 +79,7 @@ export async function discoverInterpreters(options: DiscoveryOptions = {}): Prom
         if (candidate.venvDir) interpreter = describeUnprobed(candidate, candidate.venvDir);
         else problems.push({ path: candidate.path, message: `Interpreter ${candidate.path} is inside an untrusted workspace and was not run` });
       } else {
-        const key = await fileKey(candidate.path).catch(() => undefined);
+        const key = fileKey(candidate.path);
         const cached = key && cache.entries[candidate.path];
         let outcome: CachedProbe | undefined = cached && isFresh(cached, key) ? cached : undefined;
         if (!outcome && key) {
@@ -161,31 +161,36 @@ function probePool(options: DiscoveryOptions): (exe: string) => Promise<ProbeInf
   };
 }
 
-async function resolveCandidate(candidate: Candidate, workspaceFolders: readonly string[], problems: DiscoveryProblem[]): Promise<ResolvedCandidate | undefined> {
+/**
+ * Filesystem checks of one candidate. Synchronous like the locators' own reads: these are a few
+ * local metadata calls each, and a warm discovery (the CLI's `find`, every window's start) is
+ * mostly these; through the thread pool they cost a round trip each.
+ */
+function resolveCandidate(candidate: Candidate, workspaceFolders: readonly string[], problems: DiscoveryProblem[]): ResolvedCandidate | undefined {
   let realPath: string;
   try {
-    realPath = await realpath(candidate.path);
+    realPath = realpathSync(candidate.path);
   } catch {
     const venv = owningVenv(candidate.path);
     problems.push({ path: candidate.path, message: venv ? `Environment ${venv} is broken: its interpreter link ${candidate.path} points to a file that no longer exists. Recreate it.` : `Interpreter ${candidate.path} is a broken link` });
     return undefined;
   }
-  if (await isShim(candidate.path, realPath)) return undefined;
+  if (isShim(candidate.path, realPath)) return undefined;
   const venvDir = owningVenv(candidate.path);
-  return { ...candidate, realPath, venvDir, identity: venvDir ? await realpath(venvDir) : realPath, inWorkspace: isInside(candidate.path, workspaceFolders) };
+  return { ...candidate, realPath, venvDir, identity: venvDir ? realpathSync(venvDir) : realPath, inWorkspace: isInside(candidate.path, workspaceFolders) };
 }
 
 /** pyenv and asdf shims are scripts that call their manager; mise shims are links to the `mise` binary. Never run them. */
-async function isShim(file: string, realPath: string): Promise<boolean> {
+function isShim(file: string, realPath: string): boolean {
   if (/^(mise|rtx)$/.test(path.basename(realPath))) return true;
   try {
-    const handle = await open(file, 'r');
+    const fd = openSync(file, 'r');
     try {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(512), 0, 512, 0);
-      const head = buffer.toString('latin1', 0, bytesRead);
+      const buffer = Buffer.alloc(512);
+      const head = buffer.toString('latin1', 0, readSync(fd, buffer, 0, 512, 0));
       return head.startsWith('#!') && /\b(pyenv|asdf|mise)\b.*\bexec\b|\bexec\b.*\b(pyenv|asdf|mise)\b/.test(head);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch {
     return false;

@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors';
 import { discoverInterpreters, type DiscoveryOptions } from './discover';
@@ -17,7 +17,7 @@ export async function resolveInterpreter(spec: string | undefined, discovery: Di
   const parsed = parseSpec(spec ?? '3');
   if (parsed.kind === 'path') {
     const exe = path.resolve(parsed.path);
-    await realpath(exe).catch(() => {
+    await fsp.realpath(exe).catch(() => {
       throw new UserError(`No interpreter at ${exe}`);
     });
     const found = await describeInterpreter(exe, discovery);

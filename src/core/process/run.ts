@@ -41,6 +41,26 @@ export class ProcessError extends UserError {
   }
 }
 
+/**
+ * Starts `argv` detached from this process (own session, no stdio, not waited for), so it keeps
+ * running after this process exits: background work a short command hands off. Errors starting
+ * it are ignored; the work is an optimisation by contract.
+ */
+export function spawnDetached(argv: readonly string[], options: Pick<RunOptions, 'env' | 'log'> = {}): void {
+  const [file, ...args] = argv;
+  if (!file) return;
+  options.log?.(formatCommandLine(argv));
+  try {
+    // Loaded here, not at the top: commands that spawn nothing should not pay for child_process.
+    const { spawn } = process.getBuiltinModule('node:child_process');
+    const child = spawn(file, args, { detached: true, stdio: 'ignore', env: { ...process.env, ...options.env } as NodeJS.ProcessEnv });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // Could not start: the work is simply not done.
+  }
+}
+
 /** Quotes argv for display in logs; the process itself never goes through a shell. */
 export function formatCommandLine(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');

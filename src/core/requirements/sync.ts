@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { satisfies, valid } from '@renovatebot/pep440';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomically } from '../atomicWrite';
 import type { InstalledDistribution } from '../pip/installed';
 import type { ParsedRequirements, RequirementItem } from './parser';
 import { evaluateMarker, parsePep508, type MarkerEnvironment } from './pep508';
@@ -127,7 +127,7 @@ export function requirementsHash(files: readonly string[]): string {
 
 /** Writes the stamp atomically. */
 export async function writeStamp(venvDir: string, stamp: SyncStamp): Promise<void> {
-  await writeFileAtomic(path.join(venvDir, STAMP), JSON.stringify(stamp, null, 2) + '\n');
+  await writeFileAtomically(path.join(venvDir, STAMP), JSON.stringify(stamp, null, 2) + '\n');
 }
 
 /** Reads the stamp, if the venv was ever synced. */

@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { unzipSync } from 'fflate';
+import { cacheKey, uniqueSuffix } from '../cacheKey';
 import type { BaseInterpreter } from '../discovery/types';
 import { run, type CommandLogger } from '../process/run';
 import type { SeedWheel } from './wheels';
@@ -70,7 +69,7 @@ export function imageDir(cacheDir: string, wheel: SeedWheel, interpreter: BaseIn
   const size = statSync(wheel.path).size;
   const [major, minor] = interpreter.versionInfo;
   const layout = `${interpreter.venvPaths?.purelib}|${interpreter.venvPaths?.scripts}|${size}`;
-  const key = `${interpreter.implementation.toLowerCase()}${major}.${minor}-${createHash('sha256').update(layout).digest('hex').slice(0, 10)}`;
+  const key = `${interpreter.implementation.toLowerCase()}${major}.${minor}-${cacheKey(layout).slice(0, 10)}`;
   return path.join(cacheDir, 'images', path.basename(wheel.path, '.whl'), key);
 }
 
@@ -80,7 +79,7 @@ export function hasImage(cacheDir: string, wheel: SeedWheel, interpreter: BaseIn
 }
 
 /** Reads an existing image, or `undefined` when it has not been built. */
-function readImage(dir: string): SeedImage | undefined {
+export function readImage(dir: string): SeedImage | undefined {
   try {
     return { dir, manifest: JSON.parse(readFileSync(path.join(dir, MANIFEST), 'utf8')) as ImageManifest };
   } catch {
@@ -100,9 +99,12 @@ export async function ensureImage(wheel: SeedWheel, interpreter: BaseInterpreter
   const dir = imageDir(cacheDir, wheel, interpreter);
   const existing = readImage(dir);
   if (existing) return existing;
-  const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = `${dir}.tmp-${uniqueSuffix()}`;
+  // RECORD needs real sha256 digests; only building an image loads node:crypto.
+  const { createHash } = await import('node:crypto');
   const site = path.join(tmp, 'site');
   try {
+    const { unzipSync } = await import('fflate');
     const entries = unzipSync(readFileSync(wheel.path));
     let distInfo = '';
     for (const [name, bytes] of Object.entries(entries)) {

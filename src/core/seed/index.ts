@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { compare, satisfies } from '@renovatebot/pep440';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomically } from '../atomicWrite';
 import { UserError } from '../errors';
 import { parseWheelFileName, type SeedRequest, type SeedWheel } from './wheels';
 
@@ -67,11 +66,12 @@ export async function fetchSeedWheel(indexUrl: string, request: SeedRequest, pyt
   const target = path.join(downloadDir, best.file.filename);
   if (!existsSync(target)) {
     const bytes = Buffer.from(await (await get(best.file.url)).arrayBuffer());
+    const { createHash } = await import('node:crypto');
     if (best.file.sha256 && createHash('sha256').update(bytes).digest('hex') !== best.file.sha256.toLowerCase()) {
       throw new UserError(`${best.file.url} does not match the sha256 the index lists for it; not using it`);
     }
     mkdirSync(downloadDir, { recursive: true });
-    await writeFileAtomic(target, bytes);
+    await writeFileAtomically(target, bytes);
   }
   return { path: target, project: best.wheel.project, version: best.wheel.version, source: 'index' };
 }

@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { cacheKey, uniqueSuffix } from '../cacheKey';
 import type { VenvLayout } from '../venv/builtin';
-import type { ConsoleScript, SeedImage } from './image';
+import { readImage, type ConsoleScript, type SeedImage } from './image';
 
 /** How image files get into a venv: hard links (default), copies, or symlinks (`--symlink-app-data`). */
 export type AppDataMode = 'hardlink' | 'copy' | 'symlink';
@@ -87,23 +87,46 @@ export function installImages(images: readonly SeedImage[], layout: VenvLayout, 
  * at most once (rename is atomic, so two processes never get the same one).
  */
 function sparesDir(cacheDir: string, images: readonly SeedImage[]): string {
-  const key = createHash('sha256').update(images.map((i) => i.dir).join('\n')).digest('hex').slice(0, 16);
+  const key = cacheKey(images.map((i) => i.dir).join('\n'));
   return path.join(cacheDir, 'spares', key);
 }
 
-/** Stages one spare site-packages for `images` (hard links), unless one is waiting already. */
+/**
+ * Spares staged per seed set at a time. Restaging waits until the last one is taken, so two
+ * creations in three need none at all (the CLI then starts no background process).
+ */
+export const SPARES_KEPT = 3;
+
+/** Stages spare site-packages for `images` (hard links) until {@link SPARES_KEPT} are waiting. */
 export function stageSpare(cacheDir: string, images: readonly SeedImage[]): void {
   const dir = sparesDir(cacheDir, images);
-  if (listSpares(dir).length > 0) return;
-  const building = path.join(dir, `.building-${process.pid}-${randomBytes(4).toString('hex')}`);
-  mkdirSync(building, { recursive: true });
-  try {
-    for (const image of images) layImage(image, building, 'hardlink');
-    renameSync(building, path.join(dir, `spare-${randomBytes(6).toString('hex')}`));
-  } catch (error) {
-    rmSync(building, { recursive: true, force: true });
-    throw error;
+  while (listSpares(dir).length < SPARES_KEPT) {
+    const building = path.join(dir, `.building-${uniqueSuffix()}`);
+    mkdirSync(building, { recursive: true });
+    try {
+      for (const image of images) layImage(image, building, 'hardlink');
+      renameSync(building, path.join(dir, `spare-${uniqueSuffix()}`));
+    } catch (error) {
+      rmSync(building, { recursive: true, force: true });
+      throw error;
+    }
   }
+}
+
+/** How many spares wait for `images`. */
+export function sparesWaiting(cacheDir: string, images: readonly SeedImage[]): number {
+  return listSpares(sparesDir(cacheDir, images)).length;
+}
+
+/**
+ * {@link stageSpare} from image folders alone, as a separate process does it (the CLI's
+ * `__stage-spare`). An image that is gone (a cache clean-up) means nothing is staged.
+ *
+ * @throws {Error} (a Node file-system error) when the cache cannot be written.
+ */
+export function stageSpareFromDirs(cacheDir: string, imageDirs: readonly string[]): void {
+  const images = imageDirs.map(readImage);
+  if (images.length > 0 && images.every((i) => i !== undefined)) stageSpare(cacheDir, images as SeedImage[]);
 }
 
 function listSpares(dir: string): string[] {

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compare, satisfies, valid } from '@renovatebot/pep440';
-import { strFromU8, unzipSync } from 'fflate';
 import type { BaseInterpreter } from '../discovery/types';
 import { UserError } from '../errors';
 
@@ -71,7 +70,9 @@ export function wheelsIn(dir: string, project: string): WheelFile[] {
 }
 
 /** `Requires-Python` from a wheel's METADATA (PEP 345), or `undefined` when it sets none. */
-export function wheelRequiresPython(wheel: string): string | undefined {
+export async function wheelRequiresPython(wheel: string): Promise<string | undefined> {
+  // fflate builds its tables when loaded: load it only when a wheel must really be read.
+  const { strFromU8, unzipSync } = await import('fflate');
   const files = unzipSync(readFileSync(wheel), { filter: (f) => /^[^/]+\.dist-info\/METADATA$/.test(f.name) });
   const metadata = Object.values(files)[0];
   if (!metadata) return undefined;
@@ -97,12 +98,12 @@ export function offlineWheelSources(interpreter: Pick<BaseInterpreter, 'paths'>,
  * version that matches the request's specifier and whose Requires-Python admits the interpreter.
  * `knownToFit` skips reading METADATA for a wheel already checked (one with a built image).
  */
-export function findSeedWheel(sources: readonly WheelSource[], request: SeedRequest, pythonVersion: string, knownToFit: (wheel: SeedWheel) => boolean = () => false): SeedWheel | undefined {
+export async function findSeedWheel(sources: readonly WheelSource[], request: SeedRequest, pythonVersion: string, knownToFit: (wheel: SeedWheel) => boolean = () => false): Promise<SeedWheel | undefined> {
   for (const source of sources) {
     for (const wheel of wheelsIn(source.dir, request.project)) {
       if (request.specifier && !satisfies(wheel.version, request.specifier)) continue;
       if (knownToFit({ ...wheel, source: source.kind })) return { ...wheel, source: source.kind };
-      const requires = wheelRequiresPython(wheel.path);
+      const requires = await wheelRequiresPython(wheel.path);
       if (requires && !satisfies(pythonVersion, requires)) continue;
       return { ...wheel, source: source.kind };
     }

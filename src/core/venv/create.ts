@@ -1,12 +1,11 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync, promises as fsp, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, UserError } from '../errors';
 import type { BaseInterpreter } from '../discovery/types';
 import { pipInstall, requirementArgs, type PipSettings } from '../pip/install';
 import { run, type CommandLogger } from '../process/run';
 import { ensureImage, hasImage, type SeedImage } from '../seed/image';
-import { installImages, stageSpare, takeSpare, type AppDataMode } from '../seed/install';
+import { installImages, sparesWaiting, stageSpare, takeSpare, type AppDataMode } from '../seed/install';
 import { fetchSeedWheel } from '../seed/index';
 import { findSeedWheel, offlineWheelSources, type SeedRequest, type SeedSource, type SeedWheel } from '../seed/wheels';
 import { builtinSupports, venvLayout, writeVenv, type LinkMode, type VenvLayout } from './builtin';
@@ -73,6 +72,12 @@ export interface CreatedVenv {
    * @throws {Error} (a Node file-system error) when the cache cannot be written.
    */
   stageNext(): void;
+  /**
+   * What {@link CreatedVenv.stageNext} would stage, for another process to do it: the seed cache
+   * and the image folders (see `stageSpareFromDirs`). Undefined when there is nothing to stage
+   * (nothing seeded by hard links, or spares still wait: restaging waits for the last one).
+   */
+  readonly spare?: { readonly cacheDir: string; readonly imageDirs: readonly string[] };
 }
 
 /**
@@ -122,7 +127,7 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
     if (images.length > 0 && !(hardlinks && takeSpare(cacheDir, images, layout))) installImages(images, layout, options.appData);
     spareImages = hardlinks ? images : [];
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
+    await fsp.rm(dir, { recursive: true, force: true });
     throw error;
   }
   if (requirements.length > 0) {
@@ -142,6 +147,7 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
     stageNext: () => {
       if (spareImages.length > 0) stageSpare(cacheDir, spareImages);
     },
+    ...(spareImages.length > 0 && sparesWaiting(cacheDir, spareImages) === 0 ? { spare: { cacheDir, imageDirs: spareImages.map((i) => i.dir) } } : {}),
   };
 }
 
@@ -192,7 +198,7 @@ async function findSeeds(options: CreateVenvOptions, cacheDir: string): Promise<
   const sources = offlineWheelSources(interpreter, options.findLinks);
   const seeds: SeedWheel[] = [];
   for (const request of options.seed ?? [{ project: 'pip' }]) {
-    const local = findSeedWheel(sources, request, version, (w) => hasImage(cacheDir, w, interpreter));
+    const local = await findSeedWheel(sources, request, version, (w) => hasImage(cacheDir, w, interpreter));
     const indexUrl = options.pip?.offline ? undefined : options.pip?.indexUrl;
     const wheel = local ?? (indexUrl ? await fetchSeedWheel(indexUrl, request, version, path.join(cacheDir, 'downloads'), options.signal) : undefined);
     if (!wheel) {
@@ -234,5 +240,5 @@ function destinationProblem(dir: string, clear: boolean): string | undefined {
 async function prepareDestination(dir: string, clear: boolean): Promise<void> {
   const problem = destinationProblem(dir, clear);
   if (problem) throw new UserError(problem);
-  if (clear && existsSync(dir)) await rm(dir, { recursive: true, force: true });
+  if (clear && existsSync(dir)) await fsp.rm(dir, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomically } from '../../core/atomicWrite';
 import { freezeVenv, looksFrozen } from '../../core/pip/freeze';
 import { activeFolder } from '../folders';
 import { logCommand, type Services } from '../services';
@@ -21,7 +21,7 @@ export async function writeFreeze(services: Services, venv: string, file: string
     await vscode.workspace.applyEdit(edit);
     await open.save();
   } else {
-    await writeFileAtomic(file, text);
+    await writeFileAtomically(file, text);
   }
   services.log.info(`Froze ${venv} into ${file}`);
 }
