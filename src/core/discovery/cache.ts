@@ -1,4 +1,4 @@
-import { promises as fsp, statSync } from 'node:fs';
+import { promises as fsp, readFileSync, statSync } from 'node:fs';
 import { writeFileAtomically } from '../atomicWrite';
 import path from 'node:path';
 import type { ProbeInfo } from './types';
@@ -43,7 +43,8 @@ export async function loadProbeCache(file: string | undefined): Promise<ProbeCac
   const empty: ProbeCache = { version: CACHE_VERSION, entries: {} };
   if (!file) return empty;
   try {
-    const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as ProbeCache;
+    // One small local file, read synchronously like the rest of a warm discovery's checks.
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as ProbeCache;
     return parsed.version === CACHE_VERSION && parsed.entries && typeof parsed.entries === 'object' ? parsed : empty;
   } catch {
     return empty;

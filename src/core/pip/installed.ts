@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalizeProjectName } from '../requirements/pep508';
@@ -35,7 +35,6 @@ export interface InstalledDistribution {
   readonly license?: string;
   /** `Home-page`, else the first `Project-URL`. */
   readonly homePage?: string;
-  readonly installer?: string;
 }
 
 /** RFC 822-style metadata headers (METADATA, PKG-INFO): name -> values, keys lower-case; the body is ignored. */
@@ -100,8 +99,35 @@ function eggLinks(siteDir: string): Map<string, string> {
   return links;
 }
 
-function readDistribution(metadataDir: string, format: InstalledDistribution['format'], links: Map<string, string>): InstalledDistribution | undefined {
-  const metadata = readText(path.join(metadataDir, format === 'dist-info' ? 'METADATA' : 'PKG-INFO'));
+/** Bytes read first from a METADATA file: the headers nearly always fit, the long description after them is skipped. */
+const HEADER_BYTES = 16 * 1024;
+
+/**
+ * The header section of a METADATA or PKG-INFO file (everything before the first blank line),
+ * reading the whole file only when the headers run past {@link HEADER_BYTES}.
+ */
+function readHeaderSection(file: string, buffer: Buffer): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const read = readSync(fd, buffer, 0, HEADER_BYTES, 0);
+    const text = buffer.toString('utf8', 0, read);
+    const end = text.search(/\r?\n\r?\n/);
+    if (end >= 0 || read < HEADER_BYTES) return end >= 0 ? text.slice(0, end) : text;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+  return readText(file);
+}
+
+function readDistribution(metadataDir: string, format: InstalledDistribution['format'], links: Map<string, string>, buffer: Buffer): InstalledDistribution | undefined {
+  const metadata = readHeaderSection(path.join(metadataDir, format === 'dist-info' ? 'METADATA' : 'PKG-INFO'), buffer);
   if (metadata === undefined) return undefined;
   const headers = parseMetadataHeaders(metadata);
   const name = headers.get('name')?.[0];
@@ -114,7 +140,6 @@ function readDistribution(metadataDir: string, format: InstalledDistribution['fo
   } catch {
     directUrl = undefined;
   }
-  const installer = readText(path.join(metadataDir, 'INSTALLER'))?.trim();
   const normalizedName = normalizeProjectName(name);
   const fromDirectUrl = directUrl?.dir_info?.editable && directUrl.url.startsWith('file:') ? fileURLToPath(directUrl.url) : undefined;
   const editableLocation = links.get(normalizedName) ?? fromDirectUrl;
@@ -131,7 +156,6 @@ function readDistribution(metadataDir: string, format: InstalledDistribution['fo
     ...(headers.get('summary')?.[0] ? { summary: headers.get('summary')?.[0] } : {}),
     ...(headers.get('license-expression')?.[0] ?? headers.get('license')?.[0] ? { license: headers.get('license-expression')?.[0] ?? headers.get('license')?.[0] } : {}),
     ...(headers.get('home-page')?.[0] ?? headers.get('project-url')?.[0] ? { homePage: headers.get('home-page')?.[0] ?? headers.get('project-url')?.[0]?.split(',').pop()?.trim() } : {}),
-    ...(installer ? { installer } : {}),
   };
 }
 
@@ -160,19 +184,21 @@ function parseEggRequires(text: string | undefined): string[] {
  */
 export function installedDistributions(venvDir: string): InstalledDistribution[] {
   const seen = new Map<string, InstalledDistribution>();
+  // One read buffer for every METADATA file of the call.
+  const buffer = Buffer.allocUnsafe(HEADER_BYTES);
   for (const siteDir of venvSitePackages(venvDir)) {
     const links = eggLinks(siteDir);
     for (const entry of readdirSafe(siteDir)) {
       const format = entry.endsWith('.dist-info') ? 'dist-info' : entry.endsWith('.egg-info') ? 'egg-info' : undefined;
       if (!format) continue;
-      const dist = readDistribution(path.join(siteDir, entry), format, links);
+      const dist = readDistribution(path.join(siteDir, entry), format, links, buffer);
       if (dist && !seen.has(dist.normalizedName)) seen.set(dist.normalizedName, dist);
     }
     // A legacy editable's metadata lives in the project folder, not in site-packages.
     for (const [name, location] of links) {
       if (seen.has(name)) continue;
       const eggInfo = readdirSafe(location).find((e) => e.endsWith('.egg-info') && normalizeProjectName(e.slice(0, -'.egg-info'.length).split('-')[0] ?? '') === name);
-      const dist = eggInfo && readDistribution(path.join(location, eggInfo), 'egg-info', links);
+      const dist = eggInfo && readDistribution(path.join(location, eggInfo), 'egg-info', links, buffer);
       if (dist) seen.set(dist.normalizedName, dist);
     }
   }

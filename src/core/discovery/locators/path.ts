@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { dataHome, interpretersIn, listDir, type Locator, type LocatorContext } from './context';
 
@@ -10,13 +11,32 @@ export function shimDirectories(context: LocatorContext): Set<string> {
   ]);
 }
 
-/** Every folder on PATH, in order, skipping version-manager shim folders (their versions are found directly). */
+/**
+ * Every folder on PATH, in order, skipping version-manager shim folders (their versions are found
+ * directly) and folders that are another PATH folder under a second name (`/bin` and `/usr/bin`
+ * on merged-/usr systems): each is listed once, under its first name.
+ */
 export const pathLocator: Locator = (context) => {
   const shims = shimDirectories(context);
   const delimiter = context.platform === 'win32' ? ';' : ':';
   const dirs = (context.env.PATH ?? context.env.Path ?? '').split(delimiter).filter((d) => d && !shims.has(path.normalize(d)));
-  return [...new Set(dirs)].flatMap((dir) => interpretersIn(dir, { kind: 'system', locator: 'path' }, context.platform));
+  const seen = new Set<string>();
+  return dirs.flatMap((dir) => {
+    const real = realDir(dir);
+    if (seen.has(real)) return [];
+    seen.add(real);
+    return interpretersIn(dir, { kind: 'system', locator: 'path' }, context.platform);
+  });
 };
+
+/** A folder's real path, or the path as given when it cannot be resolved (missing, or a Windows path tested on Linux). */
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
 
 /** The distributions' and Homebrew's folders, whether or not they are on PATH, plus the Homebrew Cellar's Pythons. */
 export const systemLocator: Locator = (context) => {
