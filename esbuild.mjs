@@ -31,30 +31,37 @@ const commandsExternal = {
   },
 };
 
-/** Core loads execa with `import('execa')` (src/core/process/run.ts); in the CLI that is dist/cli/execa.js. */
-const execaExternal = {
-  name: 'execa-external',
+/**
+ * Libraries loaded with `import()` on first use become bundles of their own, required from
+ * `dist/` when that happens: execa (core's process runner, src/core/process/run.ts) and the
+ * language client (src/extension/languageClient.ts). `prefix` is the way from the importing
+ * bundle to `dist/`.
+ */
+const LAZY_BUNDLES = { execa: 'execa', 'vscode-languageclient/node': 'languageclient' };
+const lazyBundles = (prefix) => ({
+  name: 'lazy-bundles',
   setup(build) {
-    build.onResolve({ filter: /^execa$/ }, () => ({ path: './execa.js', external: true }));
+    build.onResolve({ filter: /^(execa|vscode-languageclient\/node)$/ }, (args) => ({ path: `${prefix}${LAZY_BUNDLES[args.path]}.js`, external: true }));
   },
-};
+});
 
 const builds = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The extension: activation loads only this; the language client and execa wait for their first use.
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyBundles('./')], supported: { 'dynamic-import': false } },
+  { ...common, entryPoints: { languageclient: 'vscode-languageclient/node', execa: 'execa' }, outdir: 'dist', external: ['vscode'] },
   // The CLI: a small dispatcher, and one bundle per command that it requires on demand, so each
   // command loads only its own code (CommonJS, and require() rather than import(): Node starts
   // CommonJS faster than an ES module, and import() of CommonJS would run its export scanner).
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', plugins: [commandsExternal], supported: { 'dynamic-import': false } },
   // execa and its dependencies are most of a command's code, yet `create --python PATH`, `freeze`
-  // and `find` spawn nothing on a warm cache: they get execa from its own bundle, on first use.
+  // and `find` spawn nothing on a warm cache: they get execa from dist/execa.js, on first use.
   {
     ...common,
     entryPoints: CLI_COMMANDS.map((name) => `src/cli/${name}.ts`),
     outdir: 'dist/cli',
-    plugins: [execaExternal],
+    plugins: [lazyBundles('../')],
     supported: { 'dynamic-import': false },
   },
-  { ...common, entryPoints: { execa: 'execa' }, outdir: 'dist/cli' },
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   {
     ...common,

@@ -251,11 +251,16 @@ async function cliBench(scratch: string): Promise<void> {
 
 /** activate() of the packaged extension in code-server, over `RUNS` window loads (each a new extension host). */
 async function activationBench(scratch: string): Promise<void> {
-  const times = await measureActivations(path.resolve(import.meta.dirname, '..'), scratch, RUNS);
-  const sorted = [...times].sort((a, b) => a - b);
-  const ms = sorted[Math.floor(sorted.length / 2)] ?? NaN;
-  report('Extension activation in code-server (the .vsix, installed)', [['activate(), as the extension logs it', ms]]);
-  console.log(`  each load: ${times.map((t) => t.toFixed(1)).join(', ')} ms; target <= 50 ms (${ms <= 50 ? 'met' : 'MISSED'})`);
+  const loads = await measureActivations(path.resolve(import.meta.dirname, '..'), scratch, RUNS);
+  const middle = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  const ms = middle(loads.map((l) => l.activateMs));
+  const vscode = loads.flatMap((l) => (l.vscodeMs === undefined ? [] : [l.vscodeMs]));
+  report('Extension activation in code-server (the .vsix, installed)', [
+    ['activate(), as the extension logs it', ms],
+    ...(vscode.length ? [[`VS Code's figure: code loading + activate() (${vscode.length} loads)`, middle(vscode)] as [string, number]] : []),
+  ]);
+  console.log(`  each load, activate(): ${loads.map((l) => l.activateMs.toFixed(1)).join(', ')} ms; VS Code's: ${loads.map((l) => l.vscodeMs ?? '?').join(', ')} ms`);
+  console.log(`  target: activate() <= 50 ms (${ms <= 50 ? 'met' : 'MISSED'})`);
 }
 
 const SUITES: Record<string, (scratch: string) => Promise<void>> = { discovery: discoveryBench, create: createBench, freeze: freezeBench, lsp: lspBench, cli: cliBench, activation: activationBench };

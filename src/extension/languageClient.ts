@@ -1,14 +1,16 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHandler } from 'vscode-languageclient/node';
+import type { ErrorHandler, LanguageClient } from 'vscode-languageclient/node';
 import { localFolders } from './folders';
 import type { Services } from './services';
 
 /** At most this many restarts after crashes, then a message instead. */
 const MAX_RESTARTS = 3;
 
+type ClientLibrary = typeof import('vscode-languageclient/node');
+
 /** Restarts a crashed server up to {@link MAX_RESTARTS} times, then tells the user and stops. */
-function restartPolicy(log: vscode.LogOutputChannel): ErrorHandler {
+function restartPolicy(log: vscode.LogOutputChannel, { CloseAction, ErrorAction }: ClientLibrary): ErrorHandler {
   let restarts = 0;
   return {
     error: () => ({ action: ErrorAction.Continue }),
@@ -30,16 +32,27 @@ function activeVenv(services: Services): string | undefined {
 
 /**
  * Starts the requirements language server (dist/server.js over IPC) once the first
- * `pip-requirements` document is open, so activation never pays for it. Its lifetime is its own:
- * the returned disposable stops the client and everything registered for it, apart from the
- * extension's subscriptions. It is told the active venv at start and whenever the selection or the
- * venv's packages change.
+ * `pip-requirements` document is open, so activation never pays for it: not even for loading the
+ * client library, which is most of the extension's code and a bundle of its own
+ * (dist/languageclient.js). Its lifetime is its own: the returned disposable stops the client and
+ * everything registered for it, apart from the extension's subscriptions. It is told the active
+ * venv at start and whenever the selection or the venv's packages change.
  */
 export function startLanguageClient(services: Services): vscode.Disposable {
-  let client: LanguageClient | undefined;
+  let client: Promise<LanguageClient | undefined> | undefined;
+  let disposed = false;
   const lifetime: vscode.Disposable[] = [];
   const start = (): void => {
-    if (client) return;
+    client ??= import('vscode-languageclient/node').then(
+      (library) => (disposed ? undefined : launch(library)),
+      (error: unknown) => {
+        services.log.error(`The requirements language server's client could not be loaded: ${String(error)}`);
+        return undefined;
+      },
+    );
+  };
+  const launch = (library: ClientLibrary): LanguageClient => {
+    const { LanguageClient, TransportKind } = library;
     const module = services.context.asAbsolutePath(path.join('dist', 'server.js'));
     const started = new LanguageClient(
       'venvPilot.requirements',
@@ -50,22 +63,23 @@ export function startLanguageClient(services: Services): vscode.Disposable {
         initializationOptions: { venv: activeVenv(services) },
         outputChannel: services.log,
         traceOutputChannel: services.log,
-        errorHandler: restartPolicy(services.log),
+        errorHandler: restartPolicy(services.log, library),
       },
     );
-    client = started;
     const tell = (): void => {
       if (started.isRunning()) void started.sendNotification('venvPilot/activeEnvironment', { venv: activeVenv(services) });
     };
     lifetime.push(services.selections.onDidChange(tell), services.health.onDidChange(tell));
     void started.start().catch((error: unknown) => services.log.error(`The requirements language server did not start: ${String(error)}`));
+    return started;
   };
   const isRequirements = (document: vscode.TextDocument): boolean => document.languageId === 'pip-requirements' && document.uri.scheme === 'file';
   if (vscode.workspace.textDocuments.some(isRequirements)) start();
   const opened = vscode.workspace.onDidOpenTextDocument((document) => isRequirements(document) && start());
   return new vscode.Disposable(() => {
+    disposed = true;
     opened.dispose();
     lifetime.forEach((d) => d.dispose());
-    void client?.stop();
+    void client?.then((started) => started?.stop());
   });
 }

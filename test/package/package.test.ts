@@ -43,9 +43,8 @@ describe('the .vsix (npm run package)', () => {
     for (const file of referenced) assert.ok(entries.includes(`extension/${path.posix.normalize(file)}`), `${file} is referenced by package.json but not packaged`);
   });
 
-  it('holds what the extension loads at run time: the language server bundle and the interpreter probe', () => {
-    assert.ok(entries.includes('extension/dist/server.js'));
-    assert.ok(entries.includes('extension/python/probe.py'));
+  it('holds what the extension loads at run time: the server, the lazily loaded client library and execa, the probe', () => {
+    for (const file of ['dist/server.js', 'dist/languageclient.js', 'dist/execa.js', 'python/probe.py']) assert.ok(entries.includes(`extension/${file}`), `${file} is missing`);
   });
 
   it('is at most 1 MiB', () => {
@@ -60,7 +59,7 @@ describe('the CLI package (npm pack)', () => {
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     assert.ok(packed);
     const files = packed.files.map((f) => f.path).sort();
-    assert.deepEqual(files.filter((f) => !/^(dist\/cli\.js|dist\/package\.json|dist\/cli\/[\w-]+\.js|python\/probe\.py|package\.json|README\.md|LICENSE)$/.test(f)), []);
+    assert.deepEqual(files.filter((f) => !/^(dist\/cli\.js|dist\/execa\.js|dist\/package\.json|dist\/cli\/[\w-]+\.js|python\/probe\.py|package\.json|README\.md|LICENSE)$/.test(f)), []);
     assert.ok(files.includes('dist/cli.js') && files.includes('python/probe.py'));
     // A fresh npm cache and --offline: the package has no dependencies to fetch.
     const env = { npm_config_cache: path.join(scratch, 'npm-cache'), XDG_CACHE_HOME: path.join(scratch, 'cache') };
