@@ -5,10 +5,11 @@
  */
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { run } from '../src/core/process/run';
 import { ensureCodeServer, installExtension, startCodeServer } from '../test/harness/codeServer';
+import { launchChromium } from '../test/harness/browser';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 /**
  * VS Code's record of the activation (code loading plus the activate() call), as its "Developer:
@@ -46,12 +47,15 @@ export interface Activation {
 /**
  * Loads the demo `runs` times and returns each activation, in load order.
  *
- * @throws {Error} when the .vsix is missing or an activation is not logged within 60 s.
+ * @throws {Error} when the .vsix cannot be built or an activation is not logged within 60 s.
  */
 export async function measureActivations(root: string, scratch: string, runs: number): Promise<Activation[]> {
   const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const vsix = path.join(root, `venv-pilot-${version}.vsix`);
-  if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package first`);
+  if (!existsSync(vsix)) {
+    console.log(`  (building ${path.basename(vsix)} with npm run package)`);
+    await run(['npm', 'run', 'package'], { cwd: root });
+  }
   const install = await ensureCodeServer();
   const runDir = path.join(scratch, 'activation');
   const demo = path.join(runDir, 'demo');
@@ -63,7 +67,7 @@ export async function measureActivations(root: string, scratch: string, runs: nu
     args: ['--disable-workspace-trust'],
     settings: { 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'update.mode': 'none' },
   });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const logged = (): number[] =>
     filesBelow(path.join(runDir, 'user-data', 'logs'), 'Venv Pilot.log')
       .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)

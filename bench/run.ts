@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- SUITE...]`: medians of repeated runs, side by side with the peers measured in
  * the same run. Suites: `discovery`, `create`, `freeze`, `lsp`, `cli`, `activation` (default: all;
- * `activation` needs the .vsix from `npm run package`).
+ * `activation` builds the .vsix with `npm run package` when it is missing).
  * Env: BENCH_RUNS (default 10), BENCH_PYTHON (create's interpreter; default /usr/bin/python3, else pyenv 3.12).
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';

@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { run, startProcess } from '../../src/core/process/run';
 import { pyenvVersions, tempDir } from '../fixtures/machine';
 import { hermeticPipEnv } from '../fixtures/pipEnv';
 import { harnessDir } from '../harness/codeServer';
+import { launchChromium } from '../harness/browser';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -20,7 +20,6 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 function pyenvVersion(): string | undefined {
   return pyenvVersions().filter((v) => v.startsWith('3.')).sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).at(-2);
 }
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 async function main(): Promise<void> {
   const scratch = tempDir('venv-pilot-start-');
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
       installedAt ??= /^Installed \S+\.vsix into (.+)$/.exec(line)?.[1];
     },
   });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const started = Date.now();
     while (!url) {

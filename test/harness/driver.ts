@@ -11,8 +11,9 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ensureCodeServer, startCodeServer, type RunningCodeServer } from './codeServer';
+import { launchChromium } from './browser';
 
 const { values } = parseArgs({ options: { ext: { type: 'string' }, tests: { type: 'string' }, folder: { type: 'string' } } });
 if (!values.ext || !values.tests) throw new Error('driver needs --ext and --tests');
@@ -25,8 +26,6 @@ const untrusted = process.env.HARNESS_UNTRUSTED === '1';
 const t0 = Date.now();
 const log = (...a: unknown[]): void => console.log(`[harness +${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 
-/** Chromium flags that keep it off this machine's closed network. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 async function main(runDir: string): Promise<number> {
   const resultFile = process.env.VENV_PILOT_TEST_RESULTS || path.join(runDir, 'results.json');
@@ -57,7 +56,7 @@ async function main(runDir: string): Promise<number> {
       },
     });
     log(`code-server on ${server.host}, run folder ${runDir}`);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     let settle: (code: number) => void = () => undefined;
     const exitCode = new Promise<number>((resolve) => (settle = resolve));
