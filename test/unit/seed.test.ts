@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { compare } from '@renovatebot/pep440';
@@ -139,6 +139,20 @@ describe('seeded venvs and the shared install images', () => {
     const list = (dir: string): string[] => readdirSync(path.join(dir, interpreter.venvPaths?.purelib ?? ''), { recursive: true }).map(String).sort();
     assert.deepEqual(list(second.dir), list(first.dir), 'same site-packages as a venv seeded without a spare');
     assert.match((await run([path.join(second.dir, 'bin', 'pip'), '--version'])).stdout, new RegExp(`from ${second.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`));
+  });
+
+  it('restaging removes half-built spares a killed stager left behind long ago, and no others', async () => {
+    const cacheDir = path.join(tempDir(), 'cache');
+    const first = await createVenv({ interpreter, dest: path.join(tempDir(), '.venv'), cacheDir });
+    first.stageNext();
+    const [key] = readdirSync(path.join(cacheDir, 'spares'));
+    const dir = path.join(cacheDir, 'spares', key ?? '');
+    for (const name of ['.building-killed', '.building-running']) mkdirSync(path.join(dir, name));
+    const anHourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(path.join(dir, '.building-killed'), anHourAgo, anHourAgo);
+    for (const name of readdirSync(dir).filter((n) => n.startsWith('spare-'))) renameSync(path.join(dir, name), path.join(tempDir(), name));
+    first.stageNext();
+    assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.building-')), ['.building-running']);
   });
 
   it('the CLI returns before restaging: a detached process stages the spares after it', async () => {

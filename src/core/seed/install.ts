@@ -97,9 +97,13 @@ function sparesDir(cacheDir: string, images: readonly SeedImage[]): string {
  */
 export const SPARES_KEPT = 3;
 
+/** A `.building-*` folder older than this was left by a stager that was killed (a CI container ending, say). */
+const ABANDONED_MS = 10 * 60 * 1000;
+
 /** Stages spare site-packages for `images` (hard links) until {@link SPARES_KEPT} are waiting. */
 export function stageSpare(cacheDir: string, images: readonly SeedImage[]): void {
   const dir = sparesDir(cacheDir, images);
+  removeAbandoned(dir);
   while (listSpares(dir).length < SPARES_KEPT) {
     const building = path.join(dir, `.building-${uniqueSuffix()}`);
     mkdirSync(building, { recursive: true });
@@ -127,6 +131,23 @@ export function sparesWaiting(cacheDir: string, images: readonly SeedImage[]): n
 export function stageSpareFromDirs(cacheDir: string, imageDirs: readonly string[]): void {
   const images = imageDirs.map(readImage);
   if (images.length > 0 && images.every((i) => i !== undefined)) stageSpare(cacheDir, images as SeedImage[]);
+}
+
+function removeAbandoned(dir: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).filter((name) => name.startsWith('.building-'));
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const folder = path.join(dir, name);
+    try {
+      if (Date.now() - statSync(folder).mtimeMs > ABANDONED_MS) rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // Another stager removed or finished it meanwhile.
+    }
+  }
 }
 
 function listSpares(dir: string): string[] {
