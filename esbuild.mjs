@@ -21,13 +21,17 @@ const common = {
 /** The CLI's commands: each `src/cli/NAME.ts` becomes `dist/cli/NAME.js`. */
 const CLI_COMMANDS = ['discover', 'find', 'create', 'sync', 'freeze', 'env', 'lsp', 'stageSpare'];
 
-/** Leaves the dispatcher's `import('./cli/NAME')` as a require of the command's own bundle. */
+/**
+ * Leaves an import of a command from the CLI's own sources (the dispatcher's `import('./cli/NAME')`,
+ * `create`'s `import('./find')`) as a require of that command's bundle.
+ */
 const commandsExternal = {
   name: 'cli-commands-external',
   setup(build) {
-    build.onResolve({ filter: /^\.\/cli\/[\w-]+$/ }, (args) =>
-      CLI_COMMANDS.includes(args.path.slice('./cli/'.length)) ? { path: `${args.path}.js`, external: true } : undefined,
-    );
+    build.onResolve({ filter: /^\.\/(cli\/)?[\w-]+$/ }, (args) => {
+      const fromCli = /[\\/]src[\\/]cli(\.ts$|[\\/])/.test(args.importer);
+      return fromCli && CLI_COMMANDS.includes(args.path.split('/').pop()) ? { path: `${args.path}.js`, external: true } : undefined;
+    });
   },
 };
 
@@ -59,8 +63,10 @@ const builds = [
     ...common,
     entryPoints: CLI_COMMANDS.map((name) => `src/cli/${name}.ts`),
     outdir: 'dist/cli',
-    plugins: [lazyBundles('../')],
+    plugins: [lazyBundles('../'), commandsExternal],
     supported: { 'dynamic-import': false },
+    // Which sources each command's bundle holds: test/unit/cliBundles.test.ts reads it.
+    metafile: true,
   },
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   {
@@ -72,7 +78,7 @@ const builds = [
 ];
 
 // The repository is "type": "module"; the bundles are CommonJS, as VS Code's extension host expects.
-// A build never leaves chunks of an older one behind.
+// A build never leaves bundles of an older one behind.
 rmSync('dist/cli', { recursive: true, force: true });
 for (const dir of ['dist', 'out']) {
   mkdirSync(dir, { recursive: true });
@@ -82,5 +88,10 @@ for (const dir of ['dist', 'out']) {
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  const results = await Promise.all(builds.map((options) => esbuild.build(options)));
+  for (const { metafile } of results) {
+    if (!metafile) continue;
+    const inputs = Object.fromEntries(Object.entries(metafile.outputs).map(([file, output]) => [file, Object.keys(output.inputs)]));
+    writeFileSync('out/cli-bundles.json', JSON.stringify(inputs, null, 1) + '\n');
+  }
 }

@@ -1,6 +1,7 @@
 /** `venv-pilot create DEST ...`: a venv made by the builtin creator (or `python -m venv`), seeded, with requirements installed. */
 import path from 'node:path';
-import { resolveInterpreter } from '../core/discovery/resolve';
+import { describeBaseInterpreter } from '../core/discovery/describe';
+import { parseSpec } from '../core/discovery/spec';
 import { seedCacheDir, userCacheDir } from '../core/paths';
 import { parseSeedRequest } from '../core/seed/wheels';
 import { spawnDetached } from '../core/process/run';
@@ -32,7 +33,9 @@ export const command: Command = {
     if (values.seed !== undefined && values['no-seed']) throw new UsageError('--seed and --no-seed exclude each other');
     const seed = values['no-seed'] ? [] : typeof values.seed === 'string' ? values.seed.split(',').map(parseSeedRequest) : undefined;
     const findLinks = ((values['find-links'] as string[] | undefined) ?? []).map((dir) => path.resolve(dir));
-    const interpreter = await resolveInterpreter(values.python as string | undefined, discoveryOptions(values, signal));
+    const spec = values.python as string | undefined;
+    // A path needs only its probe (cached); a version spec needs discovery, in the find bundle.
+    const interpreter = spec !== undefined && parseSpec(spec).kind === 'path' ? await describeBaseInterpreter(spec, discoveryOptions(values, signal)) : await (await import('./find')).resolveSpec(spec, values, signal);
     const created = await createVenv({
       interpreter,
       dest,

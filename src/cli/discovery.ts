@@ -1,5 +1,5 @@
 /** Discovery options shared by the commands that find or probe interpreters. */
-import type { DiscoveryOptions } from '../core/discovery/discover';
+import type { DiscoveryOptions } from '../core/discovery/types';
 import { probeCacheFile, userCacheDir } from '../core/paths';
 import type { Values } from './command';
 

@@ -1,6 +1,6 @@
 /** `venv-pilot sync DEST -r FILE... [--exact] [--dry-run]`: install what the requirements lack; with --exact, remove the rest. */
 import path from 'node:path';
-import { describeInterpreter } from '../core/discovery/resolve';
+import { describeInterpreter } from '../core/discovery/describe';
 import { UserError } from '../core/errors';
 import { syncVenv } from '../core/pip/sync';
 import { readPyvenvCfg } from '../core/venv/pyvenvCfg';

@@ -104,3 +104,32 @@ export interface DiscoveryResult {
   /** Number of interpreters actually executed during this run (0 for a fully cached run). */
   readonly probesRun: number;
 }
+
+/** Options for discovery (`discoverInterpreters`, `describeCandidates`). Everything has a default taken from this process. */
+export interface DiscoveryOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly home?: string;
+  readonly platform?: NodeJS.Platform;
+  readonly workspaceFolders?: readonly string[];
+  /** In an untrusted workspace, interpreters inside workspace folders are listed but never run. Default true. */
+  readonly trustedWorkspace?: boolean;
+  /** `venvPilot.discovery.workspaceSearchPaths`. */
+  readonly workspaceSearchPaths?: readonly string[];
+  /** `venvPilot.discovery.extraSearchPaths`. */
+  readonly extraSearchPaths?: readonly string[];
+  /** `venvPilot.discovery.excludePaths`: candidates at or below these paths (as found or real) are skipped. */
+  readonly excludePaths?: readonly string[];
+  /** JSON cache file; omit to probe every candidate. */
+  readonly cacheFile?: string;
+  /**
+   * Time limit in ms for probing, default 5000. Every probe of a run shares one deadline, so the
+   * whole discovery takes at most this long plus the filesystem scan, however many interpreters hang.
+   */
+  readonly probeTimeoutMs?: number;
+  /** Probes using the CPU at once. Default 4. A probe still running after 500 ms stops counting, so hung interpreters cannot starve the rest. */
+  readonly concurrency?: number;
+  /** Called with each interpreter as soon as it is known (cache hits first), before the sorted result. */
+  readonly onInterpreter?: (interpreter: Interpreter) => void;
+  readonly signal?: AbortSignal;
+  readonly log?: (commandLine: string) => void;
+}
