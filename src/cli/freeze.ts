@@ -4,14 +4,14 @@ import { writeFileAtomically } from '../core/atomicWrite';
 import { UserError } from '../core/errors';
 import { freezeVenv } from '../core/pip/freeze';
 import { readPyvenvCfg } from '../core/venv/pyvenvCfg';
-import { one, writeTo, type Command } from './command';
+import { one, warn, writeTo, type Command } from './command';
 
 export const command: Command = {
   options: { all: { type: 'boolean' }, output: { type: 'string', short: 'o' } },
   run: async (positionals, values, signal) => {
     const dest = path.resolve(one(positionals, 'DEST'));
     if (!readPyvenvCfg(dest)) throw new UserError(`${dest} is not a virtual environment (no pyvenv.cfg)`);
-    const text = await freezeVenv(dest, { all: values.all === true, signal });
+    const text = await freezeVenv(dest, { all: values.all === true, signal, onWarning: (message) => warn(`WARNING: ${message}`) });
     if (typeof values.output !== 'string') return writeTo(1, text);
     await writeFileAtomically(path.resolve(values.output), text);
   },

@@ -21,3 +21,35 @@ export function pythonScriptPath(name: string, from: string = moduleDir()): stri
     if (path.dirname(dir) === dir) throw new UserError(`venv-pilot is incomplete: python/${name} was not found above ${from}`);
   }
 }
+
+/**
+ * What `python -m MODULE` runs first: the current folder leaves `sys.path` before the module is
+ * looked up. `-m` puts the working folder first on `sys.path`, so a `pip/` package or a
+ * `compileall.py` there would run instead of the real one; `-I` does the same job but is
+ * missing before Python 3.4 and also ignores PYTHONIOENCODING. Works on Python 2.7 and 3.x.
+ */
+const RUN_MODULE = [
+  'import runpy, sys',
+  "if sys.path and sys.path[0] in ('', '.'): del sys.path[0]",
+  'del sys.argv[0]',
+  "runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)",
+].join('\n');
+
+/**
+ * The argv for `python -m MODULE ARGS...` run isolated from the working folder (see
+ * {@link RUN_MODULE}); pair it with {@link isolatedEnv}. The working folder still applies to
+ * relative paths in ARGS (pip's `-e .` means the folder pip runs in). `flags` go before `-c` (`-E -s`
+ * for a base interpreter, whose answer must not depend on PYTHON* variables). `display` is the
+ * command as a user would type it, for logs and messages (see `RunOptions.display`).
+ */
+export function isolatedModule(python: string, module: string, args: readonly string[] = [], flags: readonly string[] = []): { argv: string[]; display: string[] } {
+  return { argv: [python, ...flags, '-c', RUN_MODULE, module, ...args], display: [python, ...flags, '-m', module, ...args] };
+}
+
+/**
+ * Environment overrides for every Python helper venv-pilot runs: PYTHONHOME and PYTHONPATH
+ * removed (`undefined` means "unset"), so nothing from the user's shell decides which modules load.
+ */
+export function isolatedEnv(): Record<string, undefined> {
+  return { PYTHONHOME: undefined, PYTHONPATH: undefined };
+}

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BaseInterpreter } from '../../src/core/discovery/types';
 import { CancelledError, UserError } from '../../src/core/errors';
-import { installedDistributions } from '../../src/core/pip/installed';
+import { installedDistributions, readInstalled } from '../../src/core/pip/installed';
+import { freezeVenv } from '../../src/core/pip/freeze';
 import { syncVenv } from '../../src/core/pip/sync';
 import { run } from '../../src/core/process/run';
 import { parseRequirementsFile } from '../../src/core/requirements/parser';
@@ -14,6 +15,7 @@ import { baseInterpreter, processesMentioning, pyenvPython, tempDir } from '../f
 import { silentIndex } from '../fixtures/index';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
+import { writeProject } from '../fixtures/projects';
 
 useHermeticPip();
 
@@ -109,5 +111,97 @@ describe('sync against real pip', () => {
       assert.deepEqual(processesMentioning(venv.dir), []);
       await run([venv.python, '-m', 'pip', '--version']);
     });
+  });
+});
+
+describe('a local project in the requirements (-e ., ./pkg[extra])', () => {
+  /** A project folder holding `myproj` (requires remora; extra `dev` adds barnacle), its requirements file and a venv. */
+  async function localProject(requirements: string): Promise<Awaited<ReturnType<typeof project>> & { dir: string }> {
+    const setup = await project('');
+    const dir = path.dirname(setup.file);
+    writeProject(dir, 'myproj', '0.1.0', { requires: ['remora>=0.2'], extras: { dev: ['barnacle'] } });
+    writeFileSync(setup.file, `--no-index\n--find-links ${wheels}\n${requirements}`);
+    const sync: typeof setup.sync = (extra = {}) => setup.sync({ cwd: dir, ...extra });
+    return { ...setup, sync, dir };
+  }
+
+  it('sync --exact keeps the editable project and every dependency of its extra, and uninstalls only the rest', async () => {
+    const { venv, sync } = await localProject('-e .[dev]\n');
+    await run([venv.python, '-m', 'pip', 'install', '--no-index', '--find-links', wheels, 'wrasse']);
+    const plan = await sync({ exact: true });
+    assert.deepEqual(plan.install.map((i) => i.requirement.text), ['.[dev]']);
+    assert.deepEqual(plan.uninstall.map((d) => d.name), ['wrasse'], 'the project, remora and barnacle stay; only wrasse goes');
+    const names = installedDistributions(venv.dir).map((d) => d.normalizedName).sort();
+    assert.deepEqual(names, ['barnacle', 'myproj', 'pip', 'remora']);
+    await run([venv.python, '-c', 'import myproj, remora, barnacle']);
+  });
+
+  it('a second sync of -e . starts no pip process, and an edit to pyproject.toml makes it install again', async () => {
+    const { venv, sync, commands, dir } = await localProject('-e .\n');
+    await sync({ exact: true });
+    const ran = commands.length;
+    const again = await sync({ exact: true });
+    assert.deepEqual([again.install, again.uninstall], [[], []]);
+    assert.equal(commands.length, ran, 'no pip ran');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(path.join(dir, 'pyproject.toml'), later, later);
+    const dry = await sync({ dryRun: true });
+    assert.deepEqual(dry.install.map((i) => [i.requirement.text, i.reason]), [['.', 'changed']]);
+    assert.ok(installedDistributions(venv.dir).some((d) => d.normalizedName === 'myproj'));
+  });
+
+  it('a requirement whose dependency is missing is installed again, so pip restores the dependency', async () => {
+    const { venv, file, sync } = await project('pilotfish==1.0.0\n');
+    await sync();
+    await run([venv.python, '-m', 'pip', 'uninstall', '-y', 'remora']);
+    const plan = planSync(parseRequirementsFile(file), installedDistributions(venv.dir), interpreter.markerEnvironment ?? {});
+    assert.deepEqual(plan.install.map((i) => [i.requirement.name, i.reason]), [['pilotfish', 'dependency']]);
+    await sync();
+    await run([venv.python, '-c', 'import remora']);
+  });
+});
+
+describe("pip's stash of an interrupted upgrade (~name.dist-info)", () => {
+  it('is not a distribution: freeze leaves it out and warns as pip does, and sync installs the real one again', async () => {
+    const { venv, file, sync } = await project('remora==0.3.0\n');
+    await sync();
+    const site = path.dirname(installedDistributions(venv.dir).find((d) => d.normalizedName === 'remora')?.location ?? '');
+    // What pip leaves when killed between stashing the old version and installing the new one.
+    renameSync(path.join(site, 'remora-0.3.0.dist-info'), path.join(site, '~emora-0.3.0.dist-info'));
+    renameSync(path.join(site, 'remora'), path.join(site, '~emora'));
+    const warnings: string[] = [];
+    const ours = await freezeVenv(venv.dir, { onWarning: (m) => warnings.push(m) });
+    const pip = await run([venv.python, '-m', 'pip', 'freeze']);
+    assert.equal(ours, pip.stdout ? `${pip.stdout}\n` : '', 'the same lines as pip freeze');
+    assert.doesNotMatch(ours, /remora/);
+    assert.deepEqual(warnings, [`Ignoring invalid distribution ~emora (${site})`]);
+    assert.match(pip.stderr, /Ignoring invalid distribution ~emora/, "pip's own warning, for comparison");
+    assert.deepEqual(readInstalled(venv.dir).problems.map((p) => path.basename(p.location)), ['~emora-0.3.0.dist-info']);
+    const plan = planSync(parseRequirementsFile(file), installedDistributions(venv.dir), interpreter.markerEnvironment ?? {});
+    assert.deepEqual(plan.install.map((i) => [i.requirement.name, i.reason]), [['remora', 'missing']]);
+    await sync();
+    await run([venv.python, '-c', 'import remora']);
+  });
+
+  it('a dist-info whose METADATA has no Name is reported, not counted', async () => {
+    const { venv } = await project('');
+    const site = path.dirname(installedDistributions(venv.dir).find((d) => d.normalizedName === 'pip')?.location ?? '');
+    mkdirSync(path.join(site, 'broken-1.0.dist-info'));
+    writeFileSync(path.join(site, 'broken-1.0.dist-info', 'METADATA'), 'Metadata-Version: 2.1\nVersion: 1.0\n');
+    const { distributions, problems } = readInstalled(venv.dir);
+    assert.ok(!distributions.some((d) => d.version === '1.0'));
+    assert.match(problems.map((p) => p.message).join('\n'), /broken-1\.0\.dist-info .*has no valid Name and Version/);
+  });
+});
+
+describe('pip runs isolated from the folder it runs in', () => {
+  it('a pip/ package in the working folder is not run: the real pip installs', async () => {
+    const { venv, sync } = await project('pilotfish==1.0.0\n');
+    const hostile = tempDir();
+    mkdirSync(path.join(hostile, 'pip'));
+    writeFileSync(path.join(hostile, 'pip', '__init__.py'), '');
+    writeFileSync(path.join(hostile, 'pip', '__main__.py'), 'print("Successfully installed gamma")\n');
+    await sync({ cwd: hostile });
+    assert.equal((await run([venv.python, '-c', 'import pilotfish; print(pilotfish.__version__)'])).stdout, '1.0.0');
   });
 });

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { clean, compare, valid } from '@renovatebot/pep440';
 import { run, type CommandLogger } from '../process/run';
 import { readPyvenvCfg } from '../venv/pyvenvCfg';
-import { installedDistributions, type DirectUrl, type InstalledDistribution } from './installed';
+import { readInstalled, type DirectUrl, type InstalledDistribution } from './installed';
 
 /** Options for {@link freezeVenv}. */
 export interface FreezeOptions {
@@ -13,6 +13,8 @@ export interface FreezeOptions {
   /** Used only for the git queries an editable VCS checkout needs. */
   readonly log?: CommandLogger;
   readonly signal?: AbortSignal;
+  /** Told about each folder skipped as not a distribution, in pip's words (pip prints them as warnings). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** Names pip freeze never lists (pip's `stdlib_pkgs`). */
@@ -94,7 +96,8 @@ async function editableLines(dist: InstalledDistribution, location: string, opti
  * Only an editable git checkout runs `git` (as pip does).
  */
 export async function freezeVenv(venvDir: string, options: FreezeOptions = {}): Promise<string> {
-  const distributions = installedDistributions(venvDir);
+  const { distributions, problems } = readInstalled(venvDir);
+  for (const problem of problems) options.onWarning?.(problem.message);
   const pip = distributions.find((d) => d.normalizedName === 'pip');
   const hidden = options.all ? new Set<string>() : hiddenByFreeze(pip?.version, readPyvenvCfg(venvDir)?.version);
   // pip 20.1 introduced PEP 610 in freeze; older pips print name==version for direct URLs.

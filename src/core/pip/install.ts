@@ -1,4 +1,5 @@
 import { run, type CommandLogger } from '../process/run';
+import { isolatedEnv, isolatedModule } from '../pythonScripts';
 
 /**
  * Index settings for pip (`venvPilot.pip.*`). Empty values leave pip's own `pip.conf` and
@@ -36,22 +37,44 @@ export interface PipOptions {
   readonly onLine?: (line: string) => void;
   readonly settings?: PipSettings;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The folder pip runs in: relative paths in arguments and requirements (`-e .`) mean this folder. Default: this process's. */
+  readonly cwd?: string;
 }
 
 /**
- * `python -m pip install ARGS` in the given venv interpreter, with pip's version check off and
- * PYTHONHOME removed. Relative `-f` paths in a requirements file resolve against that file (pip's docs).
+ * `python -m pip install ARGS` in the given venv interpreter, with pip's version check off,
+ * PYTHONHOME and PYTHONPATH removed, and the working folder kept off `sys.path` (a `pip/`
+ * folder there is not pip). Relative `-f` paths in a requirements file resolve against that
+ * file (pip's docs); `-e .` against `options.cwd`.
  *
  * @throws {ProcessError} with pip's last `ERROR:` line, e.g. "No matching distribution found for x".
  * @throws {CancelledError} when `signal` aborts; the pip process tree is killed.
  */
 export async function pipInstall(python: string, args: readonly string[], options: PipOptions = {}): Promise<void> {
-  await run([python, '-m', 'pip', 'install', '--disable-pip-version-check', ...args], {
+  await runPip(python, ['install', ...args], options, `pip install ${args.join(' ')}`);
+}
+
+/**
+ * `python -m pip uninstall -y NAMES` in the given venv interpreter, isolated as {@link pipInstall} is.
+ *
+ * @throws {ProcessError} when pip fails.
+ * @throws {CancelledError} when `signal` aborts.
+ */
+export async function pipUninstall(python: string, names: readonly string[], options: PipOptions = {}): Promise<void> {
+  await runPip(python, ['uninstall', '-y', ...names], options, `pip uninstall ${names.join(' ')}`);
+}
+
+async function runPip(python: string, args: readonly string[], options: PipOptions, what: string): Promise<void> {
+  const [command = 'install', ...rest] = args;
+  const { argv, display } = isolatedModule(python, 'pip', [command, '--disable-pip-version-check', ...rest]);
+  await run(argv, {
+    display,
     signal: options.signal,
     log: options.log,
+    cwd: options.cwd,
     onLine: options.onLine && ((line) => options.onLine?.(line)),
-    env: { PYTHONHOME: undefined, PIP_NO_INPUT: '1', PYTHONIOENCODING: 'utf-8', ...pipEnvironment(options.settings), ...options.env },
-    what: `pip install ${args.join(' ')}`,
+    env: { ...isolatedEnv(), PIP_NO_INPUT: '1', PYTHONIOENCODING: 'utf-8', ...pipEnvironment(options.settings), ...options.env },
+    what,
   });
 }
 

@@ -134,7 +134,7 @@ function readDistribution(metadataDir: string, format: InstalledDistribution['fo
   const headers = parseMetadataHeaders(metadata);
   const name = headers.get('name')?.[0];
   const version = headers.get('version')?.[0];
-  if (!name || !version) return undefined;
+  if (!name || !version || !VALID_NAME.test(name)) return undefined;
   let directUrl: DirectUrl | undefined;
   const directUrlText = readText(`${metadataDir}${path.sep}direct_url.json`);
   try {
@@ -179,13 +179,43 @@ function parseEggRequires(text: string | undefined): string[] {
   return out;
 }
 
+/** An installed-looking folder that is not counted as a distribution, and why (pip warns about the same ones). */
+export interface InstalledProblem {
+  /** The metadata folder. */
+  readonly location: string;
+  /** E.g. "Ignoring invalid distribution ~umpy (/venv/lib/python3.11/site-packages)", pip's wording. */
+  readonly message: string;
+}
+
+/** The installed set of a venv: what counts, and what was skipped with a reason. */
+export interface InstalledSet {
+  readonly distributions: InstalledDistribution[];
+  readonly problems: InstalledProblem[];
+}
+
+/** A valid project name (PEP 508), the pattern pip checks installed names against. */
+const VALID_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+
+/**
+ * The project name a metadata folder's own name gives (`~umpy-1.26.4.dist-info` gives `~umpy`),
+ * which is what pip validates: a stash folder left by an interrupted upgrade keeps the original
+ * METADATA but not a valid folder name.
+ */
+function folderProjectName(entry: string): string {
+  const stem = entry.replace(/\.(dist|egg)-info$/, '');
+  return stem.split('-')[0] ?? stem;
+}
+
 /**
  * Every distribution installed in the venv's site-packages, read straight from `*.dist-info`
- * (METADATA, PEP 610 `direct_url.json`, INSTALLER) and `*.egg-info`, and legacy `.egg-link`
- * editables. First found wins for a name, as on `sys.path`.
+ * (METADATA, PEP 610 `direct_url.json`) and `*.egg-info`, and legacy `.egg-link` editables,
+ * as pip's `iter_all_distributions` reads them: a folder whose name is not a valid project name
+ * (pip's `~name` stash of an interrupted upgrade) or whose METADATA lacks Name or Version is
+ * reported in `problems`, not counted. First found wins for a name, as on `sys.path`.
  */
-export function installedDistributions(venvDir: string): InstalledDistribution[] {
+export function readInstalled(venvDir: string): InstalledSet {
   const seen = new Map<string, InstalledDistribution>();
+  const problems: InstalledProblem[] = [];
   // One read buffer for every METADATA file of the call.
   const buffer = Buffer.allocUnsafe(HEADER_BYTES);
   for (const siteDir of venvSitePackages(venvDir)) {
@@ -193,8 +223,15 @@ export function installedDistributions(venvDir: string): InstalledDistribution[]
     for (const entry of readdirSafe(siteDir)) {
       const format = entry.endsWith('.dist-info') ? 'dist-info' : entry.endsWith('.egg-info') ? 'egg-info' : undefined;
       if (!format) continue;
-      const dist = readDistribution(`${siteDir}${path.sep}${entry}`, format, links, buffer);
-      if (dist && !seen.has(dist.normalizedName)) seen.set(dist.normalizedName, dist);
+      const location = `${siteDir}${path.sep}${entry}`;
+      const folderName = folderProjectName(entry);
+      if (!VALID_NAME.test(folderName)) {
+        problems.push({ location, message: `Ignoring invalid distribution ${folderName} (${siteDir})` });
+        continue;
+      }
+      const dist = readDistribution(location, format, links, buffer);
+      if (!dist) problems.push({ location, message: `Ignoring ${entry} (${siteDir}): its ${format === 'dist-info' ? 'METADATA' : 'PKG-INFO'} has no valid Name and Version` });
+      else if (!seen.has(dist.normalizedName)) seen.set(dist.normalizedName, dist);
     }
     // A legacy editable's metadata lives in the project folder, not in site-packages.
     for (const [name, location] of links) {
@@ -204,5 +241,10 @@ export function installedDistributions(venvDir: string): InstalledDistribution[]
       if (dist) seen.set(dist.normalizedName, dist);
     }
   }
-  return [...seen.values()];
+  return { distributions: [...seen.values()], problems };
+}
+
+/** The distributions of {@link readInstalled}, without the problems. */
+export function installedDistributions(venvDir: string): InstalledDistribution[] {
+  return readInstalled(venvDir).distributions;
 }

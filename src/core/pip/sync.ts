@@ -1,12 +1,11 @@
 import path from 'node:path';
 import { UserError } from '../errors';
 import type { CommandLogger } from '../process/run';
-import { run } from '../process/run';
 import { parseRequirementSet, type RequirementsItem } from '../requirements/parser';
 import type { MarkerEnvironment } from '../requirements/pep508';
 import { planSync, requirementsHash, writeStamp, type SyncPlan } from '../requirements/sync';
 import { installedDistributions } from './installed';
-import { pipEnvironment, pipInstall, requirementArgs, type PipSettings } from './install';
+import { pipInstall, pipUninstall, requirementArgs, type PipSettings } from './install';
 
 /** Options for {@link syncVenv}. */
 export interface SyncOptions {
@@ -26,6 +25,8 @@ export interface SyncOptions {
   /** Progress in words, with a per-package count: "Installing package 2 (1 requested): remora-0.3.0-py3-none-any.whl". */
   readonly onProgress?: (message: string) => void;
   readonly log?: CommandLogger;
+  /** The folder pip runs in and relative requirements (`-e .`) mean; default this process's. */
+  readonly cwd?: string;
 }
 
 /** `file:line: message` for an error item, as compilers print it. */
@@ -48,7 +49,7 @@ export async function syncVenv(venvDir: string, options: SyncOptions): Promise<S
   const parsed = parseRequirementSet(roots, options.env);
   const errors = parsed.items.filter((i): i is Extract<RequirementsItem, { kind: 'error' }> => i.kind === 'error');
   if (errors[0]) throw new UserError(`${where(errors[0])}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}`);
-  const plan = planSync(parsed, installedDistributions(venvDir), options.environment, { exact: options.exact, cwd: process.cwd() });
+  const plan = planSync(parsed, installedDistributions(venvDir), options.environment, { exact: options.exact, cwd: options.cwd ?? process.cwd() });
   if (options.dryRun) return plan;
   const python = path.join(venvDir, 'bin', 'python');
   if (plan.install.length > 0) {
@@ -59,6 +60,7 @@ export async function syncVenv(venvDir: string, options: SyncOptions): Promise<S
       log: options.log,
       settings: options.pip,
       env: options.env,
+      cwd: options.cwd,
       onLine: (line) => {
         const collecting = /^Collecting (\S+)/.exec(line) ?? /^Processing (\S+)/.exec(line);
         if (collecting?.[1]) options.onProgress?.(`Installing package ${++done} (${requested} requested): ${path.basename(collecting[1])}`);
@@ -68,12 +70,7 @@ export async function syncVenv(venvDir: string, options: SyncOptions): Promise<S
   }
   if (plan.uninstall.length > 0) {
     options.onProgress?.(`Uninstalling ${plan.uninstall.map((d) => d.name).join(', ')}`);
-    await run([python, '-m', 'pip', 'uninstall', '--disable-pip-version-check', '-y', ...plan.uninstall.map((d) => d.name)], {
-      signal: options.signal,
-      log: options.log,
-      env: { PYTHONHOME: undefined, ...pipEnvironment(options.pip), ...options.env },
-      what: 'pip uninstall',
-    });
+    await pipUninstall(python, plan.uninstall.map((d) => d.name), { signal: options.signal, log: options.log, settings: options.pip, env: options.env, cwd: options.cwd });
   }
   await writeStamp(venvDir, { requirementsHash: requirementsHash(parsed.files), interpreter: options.interpreterIdentity, files: parsed.files });
   return plan;

@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly log?: CommandLogger;
   /** Short description for messages, for example "Probe of /usr/bin/python3". */
   readonly what?: string;
+  /** The command shown in logs and messages instead of `argv`, when argv is machinery (an isolating `-c` runner). */
+  readonly display?: readonly string[];
 }
 
 /** The finished process: exit code 0, whole stdout/stderr decoded as UTF-8 with the final newline stripped. */
@@ -84,7 +86,7 @@ const loadExeca = (): Promise<typeof import('execa')> => import('execa');
 export async function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const [file, ...args] = argv;
   if (!file) throw new UserError('No command to run');
-  const commandLine = formatCommandLine(argv);
+  const commandLine = formatCommandLine(options.display ?? argv);
   const what = options.what ?? `\`${commandLine}\``;
   options.log?.(commandLine);
   if (options.signal?.aborted) throw new CancelledError(what);

@@ -258,11 +258,13 @@ function parseRequirementArgument(text: string, cwd: string): RequirementFields 
     return { text, editable: false, extras: [], specifier: egg.specifier ?? wheel?.specifier ?? '', url, ...(name ? { name, normalizedName: normalizeProjectName(name) } : {}), ...(marker ? { marker: marker.trim() } : {}) };
   }
   const [pathPart, marker] = text.split(/;/, 2) as [string, string | undefined];
+  const extrasMatch = /\[([^\]]*)\]$/.exec(pathPart.trim());
   const candidate = pathPart.trim().replace(/\[[^\]]*\]$/, '');
+  const pathExtras = extrasMatch?.[1] ? extrasMatch[1].split(',').map((e) => e.trim()).filter(Boolean) : [];
   const full = looksLikePath(candidate) ? path.resolve(cwd, candidate) : undefined;
   if (full && isDirectory(full)) {
     if (!isInstallableDir(full)) return `Directory '${candidate}' is not installable. Neither 'setup.py' nor 'pyproject.toml' found.`;
-    return { text, editable: false, extras: [], specifier: '', path: candidate, ...(marker ? { marker: marker.trim() } : {}) };
+    return { text, editable: false, extras: pathExtras, specifier: '', path: candidate, ...(marker ? { marker: marker.trim() } : {}) };
   }
   if (ARCHIVE.test(candidate)) {
     const [before] = candidate.split('@', 1);

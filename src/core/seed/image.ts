@@ -3,6 +3,7 @@ import path from 'node:path';
 import { cacheKey, uniqueSuffix } from '../cacheKey';
 import type { BaseInterpreter } from '../discovery/types';
 import { run, type CommandLogger } from '../process/run';
+import { isolatedEnv, isolatedModule } from '../pythonScripts';
 import type { SeedWheel } from './wheels';
 
 /** A console script a seed installs: `name = module:attr` from `entry_points.txt`. */
@@ -118,7 +119,9 @@ export async function ensureImage(wheel: SeedWheel, interpreter: BaseInterpreter
     }
     if (!distInfo) throw new Error(`${wheel.path} has no .dist-info folder`);
     writeFileSync(path.join(site, distInfo, 'INSTALLER'), 'venv-pilot\n');
-    await run([interpreter.path, '-E', '-s', '-m', 'compileall', '-q', site], { log: options.log, signal: options.signal, env: { PYTHONHOME: undefined } }).catch(() => undefined);
+    // Isolated: a compileall.py in the working folder must not run (and cache an image without .pyc).
+    const compile = isolatedModule(interpreter.path, 'compileall', ['-q', site], ['-E', '-s']);
+    await run(compile.argv, { display: compile.display, log: options.log, signal: options.signal, env: isolatedEnv() }).catch(() => undefined);
 
     const [major = 3, minor = 0] = interpreter.versionInfo;
     const entryPoints = path.join(site, distInfo, 'entry_points.txt');

@@ -11,6 +11,7 @@ import { findSeedWheel, offlineWheelSources, type SeedRequest, type SeedSource, 
 import { builtinSupports, venvLayout, writeVenv, type LinkMode, type VenvLayout } from './builtin';
 import { seedCacheDir, userCacheDir } from '../paths';
 import { readPyvenvCfg } from './pyvenvCfg';
+import { isolatedEnv, isolatedModule } from '../pythonScripts';
 
 /** One step of creation, for progress reporting. */
 export type CreateStep = 'create' | 'seed' | 'install';
@@ -113,7 +114,8 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
       layout = writeVenv({ interpreter, dir, links: options.links, systemSitePackages: options.systemSitePackages, prompt: options.prompt, noVcsIgnore: options.noVcsIgnore });
     } else {
       const flags = [...(options.links === 'copies' ? ['--copies'] : []), ...(options.systemSitePackages ? ['--system-site-packages'] : []), ...(options.prompt ? ['--prompt', options.prompt] : [])];
-      await run([interpreter.path, '-m', 'venv', '--without-pip', ...flags, dir], { signal, log, env: { PYTHONHOME: undefined }, what: `Creating the venv at ${dir}` });
+      const venv = isolatedModule(interpreter.path, 'venv', ['--without-pip', ...flags, dir], ['-E', '-s']);
+      await run(venv.argv, { display: venv.display, signal, log, env: isolatedEnv(), what: `Creating the venv at ${dir}` });
       layout = venvLayout(interpreter, dir);
     }
     const images = [];
