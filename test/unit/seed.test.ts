@@ -6,7 +6,8 @@ import { compare } from '@renovatebot/pep440';
 import { after, before, describe, it } from 'node:test';
 import type { BaseInterpreter } from '../../src/core/discovery/types';
 import { ProcessError, run } from '../../src/core/process/run';
-import { parseConsoleScripts, scriptsForPython } from '../../src/core/seed/image';
+import { isPlainFileName, parseConsoleScripts, scriptsForPython, staysInside } from '../../src/core/seed/image';
+import { UserError } from '../../src/core/errors';
 import { parseSimplePage } from '../../src/core/seed/index';
 import { consoleScript, scriptShebang, SPARES_KEPT } from '../../src/core/seed/install';
 import { findSeedWheel, offlineWheelSources, parseSeedRequest, wheelsIn } from '../../src/core/seed/wheels';
@@ -259,5 +260,36 @@ describe('pip index settings, against a PEP 503 index on 127.0.0.1', () => {
     assert.ok(error instanceof ProcessError);
     assert.match(error.message, /No matching distribution found for pilotfish==1\.0\.0/);
     assert.equal(index.requests.length, asked, 'no request reached the index');
+  });
+});
+
+describe('a hostile seed wheel (zip-slip)', () => {
+  for (const [what, pkg] of [
+    ['an archive member climbing out with ../', { name: 'evil', version: '1.0', files: { '../../../../escaped.txt': 'owned\n' } }],
+    ['an absolute archive member', { name: 'evil', version: '1.0', files: { '/tmp/venv-pilot-zip-slip-absolute.txt': 'owned\n' } }],
+    ['a console script named ../../x', { name: 'evil', version: '1.0', consoleScripts: { '../../../escaped-script': 'evil:main' } }],
+  ] as const) {
+    it(`${what}: creation fails as pip would, and nothing is written outside the venv`, async () => {
+      const root = tempDir();
+      const links = path.join(root, 'deep', 'a', 'b', 'links');
+      buildWheel(links, pkg);
+      const dest = path.join(root, 'deep', 'a', 'b', 'venv');
+      await assert.rejects(
+        createVenv({ interpreter, dest, seed: [{ project: 'evil' }], findLinks: [links], cacheDir: path.join(root, 'cache') }),
+        (e: unknown) => e instanceof UserError && /trying to install outside the target directory|not a plain file name/.test(e.message),
+      );
+      assert.equal(existsSync(dest), false, 'the half-made venv is gone');
+      const escaped = ['escaped.txt', 'deep/escaped.txt', 'deep/a/escaped.txt', 'escaped-script', 'deep/escaped-script', 'deep/a/escaped-script', 'deep/a/b/escaped-script'].filter((f) => existsSync(path.join(root, f)));
+      assert.deepEqual(escaped, []);
+      assert.equal(existsSync('/tmp/venv-pilot-zip-slip-absolute.txt'), false);
+    });
+  }
+
+  it('member names are checked the way pip checks them', () => {
+    assert.equal(staysInside('/v/site', 'pkg/mod.py'), true);
+    assert.equal(staysInside('/v/site', '..pkg/mod.py'), true, 'a name starting with two dots is still inside');
+    for (const bad of ['../x', 'pkg/../../x', '/etc/passwd', 'C:/x', 'pkg\\..\\..\\x', '']) assert.equal(staysInside('/v/site', bad), false, bad);
+    for (const bad of ['../x', 'a/b', '..', '.', 'a\nb']) assert.equal(isPlainFileName(bad), false, JSON.stringify(bad));
+    assert.equal(isPlainFileName('pip3.12'), true);
   });
 });

@@ -5,6 +5,7 @@ import type { BaseInterpreter } from '../discovery/types';
 import { run, type CommandLogger } from '../process/run';
 import { isolatedEnv, isolatedModule } from '../pythonScripts';
 import type { SeedWheel } from './wheels';
+import { UserError } from '../errors';
 
 /** A console script a seed installs: `name = module:attr` from `entry_points.txt`. */
 export interface ConsoleScript {
@@ -110,6 +111,7 @@ export async function ensureImage(wheel: SeedWheel, interpreter: BaseInterpreter
     let distInfo = '';
     for (const [name, bytes] of Object.entries(entries)) {
       if (name.endsWith('/')) continue;
+      if (!staysInside(site, name)) throw new UserError(`The wheel ${wheel.path} has a file ${name} trying to install outside the target directory; refusing to seed from it`);
       // *.data/purelib and *.data/platlib belong in site-packages; seeds ship nothing else there.
       const target = name.replace(/^[^/]+\.data\/(purelib|platlib)\//, '');
       if (/^[^/]+\.data\//.test(target)) continue;
@@ -126,6 +128,8 @@ export async function ensureImage(wheel: SeedWheel, interpreter: BaseInterpreter
     const [major = 3, minor = 0] = interpreter.versionInfo;
     const entryPoints = path.join(site, distInfo, 'entry_points.txt');
     const scripts = existsSync(entryPoints) ? scriptsForPython(parseConsoleScripts(readFileSync(entryPoints, 'utf8')), major, minor) : [];
+    const unsafe = scripts.find((script) => !isPlainFileName(script.name));
+    if (unsafe) throw new UserError(`The wheel ${wheel.path} declares a console script named ${JSON.stringify(unsafe.name)}, which is not a plain file name; refusing to seed from it`);
     const { dirs, files } = walk(site);
     const binFromSite = path.posix.relative(interpreter.venvPaths?.purelib ?? 'lib/site-packages', interpreter.venvPaths?.scripts ?? 'bin');
     const recordFile = `${distInfo}/RECORD`;
@@ -154,6 +158,22 @@ export async function ensureImage(wheel: SeedWheel, interpreter: BaseInterpreter
   const built = readImage(dir);
   if (!built) throw new Error(`The seed image at ${dir} could not be read back`);
   return built;
+}
+
+/**
+ * True when archive member `name` lands inside `root`: not absolute, no `..` climbing out, no
+ * drive or backslash tricks. The check pip makes before extracting a wheel ("trying to install
+ * outside the target directory").
+ */
+export function staysInside(root: string, name: string): boolean {
+  if (name.includes('\0') || name.includes('\\') || path.posix.isAbsolute(name) || /^[A-Za-z]:/.test(name)) return false;
+  const relative = path.relative(root, path.resolve(root, name));
+  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+}
+
+/** A console script name usable as a file in `bin`: no folder parts, not `.` or `..`, no control characters. */
+export function isPlainFileName(name: string): boolean {
+  return name !== '.' && name !== '..' && !/[/\\\x00-\x1f]/.test(name);
 }
 
 /** Every folder (parents first) and file below `root`, as POSIX relative paths. */
