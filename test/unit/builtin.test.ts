@@ -42,7 +42,7 @@ async function activationRoundTrip(shell: string, venv: string): Promise<string[
   const script =
     shell === 'fish'
       ? `set -gx PATH /usr/bin /bin; set before "$PATH"; source ${bin}/activate.fish; echo $VIRTUAL_ENV; echo $VIRTUAL_ENV_PROMPT; command -v python; fish_prompt | string match -q '(*' && echo prompt-prefixed; deactivate; test "$PATH" = "$before" && echo path-restored; set -q VIRTUAL_ENV || echo unset; functions -q deactivate || echo no-deactivate`
-      : `PATH=/usr/bin:/bin; PS1='base> '; before="$PATH"; . '${bin}/activate'; echo "$VIRTUAL_ENV"; echo "$VIRTUAL_ENV_PROMPT"; command -v python; case "$PS1" in "(.venv) base> ") echo prompt-prefixed;; esac; deactivate; [ "$PATH" = "$before" ] && echo path-restored; [ "$PS1" = 'base> ' ] && [ -z "\${VIRTUAL_ENV+x}" ] && echo unset; type deactivate >/dev/null 2>&1 || echo no-deactivate`;
+      : `PATH=/usr/bin:/bin; PS1='base> '; before="$PATH"; . '${bin}/activate'; echo "$VIRTUAL_ENV"; echo "$VIRTUAL_ENV_PROMPT"; command -v python; shown="$PS1"; [ -n "\${BASH_VERSION:-}" ] && eval 'shown="\${PS1@P}"'; case "$shown" in "(.venv) base> ") echo prompt-prefixed;; esac; deactivate; [ "$PATH" = "$before" ] && echo path-restored; [ "$PS1" = 'base> ' ] && [ -z "\${VIRTUAL_ENV+x}" ] && echo unset; type deactivate >/dev/null 2>&1 || echo no-deactivate`;
   const argv = shell === 'fish' ? ['/usr/bin/fish', '--no-config', '-c', script] : shell === 'zsh' ? ['/usr/bin/zsh', '-f', '-c', script] : ['/bin/bash', '--norc', '--noprofile', '-c', script];
   return (await run(argv, { env: { HOME: tempDir() } })).stdout.split('\n');
 }

@@ -2,26 +2,18 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ProcessError, run } from '../../src/core/process/run';
+import { run } from '../../src/core/process/run';
+import { cliRunner, type CliResult } from '../fixtures/cli';
 import { pyenvPython, pyenvVersions, PYENV_VERSIONS, tempDir } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 
 useHermeticPip();
 
-const CLI = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 const cacheHome = tempDir();
-
+const run_ = cliRunner(cacheHome);
 /** Runs the built CLI; resolves to exit code, stdout and stderr. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run([process.execPath, CLI, ...args], { env: { XDG_CACHE_HOME: cacheHome } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    if (!(error instanceof ProcessError)) throw error;
-    return { code: error.exitCode ?? -1, stdout: error.stdout, stderr: error.stderr };
-  }
-}
+const cli = (...args: string[]): Promise<CliResult> => run_(args);
 
 describe('venv-pilot CLI (dist/cli.js)', () => {
   it('discover --json lists every pyenv version and /usr/bin/python3 exactly once each, with correct versions', async () => {

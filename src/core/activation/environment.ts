@@ -28,7 +28,9 @@ export function activatedEnvironment(venvDir: string): ActivatedEnvironment {
   const cfg = readPyvenvCfg(venv);
   if (!cfg) throw new UserError(`${venv} is not a virtual environment (no pyvenv.cfg)`);
   const binDir = path.join(venv, 'bin');
-  const prompt = cfg.prompt?.replace(/^(['"])(.*)\1$/, '$2') || path.basename(venv);
+  // The stdlib venv writes prompt with Python's repr(): quoted, with \\ and the quote escaped.
+  const quoted = /^(['"])(.*)\1$/.exec(cfg.prompt ?? '');
+  const prompt = (quoted ? (quoted[2] ?? '').replace(/\\(.)/g, '$1') : cfg.prompt) || path.basename(venv);
   return {
     venv,
     binDir,
@@ -57,15 +59,19 @@ export function applyMutations(env: Readonly<Record<string, string | undefined>>
  * typed `source`): before each prompt it prefixes PS1 with `(PROMPT) ` once, unless
  * VIRTUAL_ENV_DISABLE_PROMPT is set, and defines `deactivate`, which takes the venv's bin off
  * PATH, restores the prompt and unsets VIRTUAL_ENV. It does nothing once deactivated.
+ * PS1 gets a reference to VIRTUAL_ENV_PROMPT, not its value: bash expands PS1 at every prompt,
+ * so a venv named `$(touch x)` written into PS1 would run at every prompt (as CPython 3.13's
+ * own activate does); the value of a reference is shown, never run.
  * Bash only: zsh and fish do not read PROMPT_COMMAND.
  */
 export function bashPromptHook(): string {
+  const prefix = "'(${VIRTUAL_ENV_PROMPT}) '";
   return [
     'if [ -n "${VIRTUAL_ENV:-}" ]; then',
     // The venv's bin can be on PATH twice (at process creation, and again after the rc files): take every copy off.
-    'type deactivate >/dev/null 2>&1 || deactivate() { local entry=":$VIRTUAL_ENV/bin:"; PATH=":$PATH:"; while case "$PATH" in *"$entry"*) true;; *) false;; esac; do PATH="${PATH//"$entry"/:}"; done; PATH="${PATH#:}"; PATH="${PATH%:}"; PS1="${PS1/"($VIRTUAL_ENV_PROMPT) "/}"; unset VIRTUAL_ENV VIRTUAL_ENV_PROMPT; hash -r; unset -f deactivate; };',
+    `type deactivate >/dev/null 2>&1 || deactivate() { local entry=":$VIRTUAL_ENV/bin:"; PATH=":$PATH:"; while case "$PATH" in *"$entry"*) true;; *) false;; esac; do PATH="\${PATH//"$entry"/:}"; done; PATH="\${PATH#:}"; PATH="\${PATH%:}"; PS1="\${PS1/${prefix}/}"; unset VIRTUAL_ENV VIRTUAL_ENV_PROMPT; hash -r; unset -f deactivate; };`,
     // Shell integration wraps PS1 in its own escapes, so look for the prefix anywhere: never twice.
-    'case "${PS1:-}" in *"($VIRTUAL_ENV_PROMPT) "*) ;; *) [ -n "${VIRTUAL_ENV_DISABLE_PROMPT:-}" ] || PS1="($VIRTUAL_ENV_PROMPT) ${PS1:-}";; esac;',
+    `case "\${PS1:-}" in *${prefix}*) ;; *) [ -n "\${VIRTUAL_ENV_DISABLE_PROMPT:-}" ] || PS1=${prefix}"\${PS1:-}";; esac;`,
     'fi;',
   ].join(' ');
 }

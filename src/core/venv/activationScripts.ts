@@ -66,7 +66,13 @@ fi
 if [ -z "\${VIRTUAL_ENV_DISABLE_PROMPT:-}" ]; then
     if [ "\${PS1+set}" != set ]; then _OLD_VIRTUAL_PS1_UNSET=1; fi
     _OLD_VIRTUAL_PS1="\${PS1:-}"
-    PS1="($VIRTUAL_ENV_PROMPT) \${PS1:-}"
+    if [ -n "\${ZSH_VERSION:-}" ] && ! eval '[[ -o promptsubst ]]'; then
+        # zsh without PROMPT_SUBST shows PS1 as written: the value, with its % (prompt escapes) doubled.
+        eval 'PS1="(\${VIRTUAL_ENV_PROMPT//\\%/%%}) \${PS1:-}"'
+    else
+        # A reference, expanded at each prompt: a name such as $(cmd) is shown, never run.
+        PS1='(\${VIRTUAL_ENV_PROMPT}) '"\${PS1:-}"
+    fi
 fi
 
 hash -r 2>/dev/null

@@ -50,6 +50,18 @@ export function venvLayout(interpreter: BaseInterpreter, dir: string): VenvLayou
   };
 }
 
+/**
+ * A string as Python's `repr()` writes it, which is how the stdlib venv writes `prompt` into
+ * pyvenv.cfg: single quotes unless the text has `'` and no `"`; backslashes, the quote and
+ * control characters escaped.
+ */
+export function pythonRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const named: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  const escaped = [...text].map((c) => named[c] ?? (c === quote ? `\\${c}` : /[\x00-\x1f\x7f]/.test(c) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)).join('');
+  return `${quote}${escaped}${quote}`;
+}
+
 /** Interpreter names in `bin`, as the stdlib venv makes them: the base's own name, python, python3, python3.X (and pypy names for PyPy). */
 function interpreterNames(interpreter: BaseInterpreter): string[] {
   const [major, minor] = interpreter.versionInfo;
@@ -69,10 +81,22 @@ function interpreterNames(interpreter: BaseInterpreter): string[] {
 export function writeVenv(options: BuiltinVenvOptions): VenvLayout {
   const { interpreter, dir } = options;
   const layout = venvLayout(interpreter, dir);
+  const [major, minor, micro] = interpreter.versionInfo;
+  const cfg = [
+    `home = ${path.dirname(interpreter.path)}`,
+    `include-system-site-packages = ${options.systemSitePackages ? 'true' : 'false'}`,
+    `version = ${major}.${minor}.${micro}`,
+    `executable = ${realpathSync(interpreter.path)}`,
+    `command = venv-pilot create ${dir}`,
+    ...(options.prompt !== undefined ? [`prompt = ${pythonRepr(options.prompt)}`] : []),
+  ];
+  // pyvenv.cfg first, as the stdlib venv writes it: a folder left by a killed creation is still a venv.
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'pyvenv.cfg'), cfg.join('\n') + '\n');
+
   mkdirSync(layout.bin, { recursive: true });
   mkdirSync(layout.purelib, { recursive: true });
   mkdirSync(path.join(dir, 'include'), { recursive: true });
-  const [major, minor, micro] = interpreter.versionInfo;
   if (interpreter.bits === 64 && interpreter.platform === 'linux' && path.relative(dir, layout.purelib).split(path.sep)[0] === 'lib') {
     symlinkSync('lib', path.join(dir, 'lib64'));
   }
@@ -85,16 +109,6 @@ export function writeVenv(options: BuiltinVenvOptions): VenvLayout {
     symlinkSync(interpreter.path, path.join(layout.bin, own));
     for (const name of aliases) symlinkSync(own, path.join(layout.bin, name));
   }
-
-  const cfg = [
-    `home = ${path.dirname(interpreter.path)}`,
-    `include-system-site-packages = ${options.systemSitePackages ? 'true' : 'false'}`,
-    `version = ${major}.${minor}.${micro}`,
-    `executable = ${realpathSync(interpreter.path)}`,
-    `command = venv-pilot create ${dir}`,
-    ...(options.prompt !== undefined ? [`prompt = '${options.prompt}'`] : []),
-  ];
-  writeFileSync(path.join(dir, 'pyvenv.cfg'), cfg.join('\n') + '\n');
 
   for (const [name, text] of Object.entries(activationScripts(dir, options.prompt ?? path.basename(dir)))) {
     writeFileSync(path.join(layout.bin, name), text);

@@ -1,17 +1,20 @@
-import { existsSync, promises as fsp, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, UserError } from '../errors';
 import type { BaseInterpreter } from '../discovery/types';
 import { pipInstall, requirementArgs, type PipSettings } from '../pip/install';
-import { run, type CommandLogger } from '../process/run';
+import { ProcessError, run, type CommandLogger } from '../process/run';
 import { ensureImage, hasImage, type SeedImage } from '../seed/image';
 import { installImages, sparesWaiting, stageSpare, takeSpare, type AppDataMode } from '../seed/install';
 import { fetchSeedWheel } from '../seed/index';
 import { findSeedWheel, offlineWheelSources, type SeedRequest, type SeedSource, type SeedWheel } from '../seed/wheels';
 import { builtinSupports, venvLayout, writeVenv, type LinkMode, type VenvLayout } from './builtin';
 import { seedCacheDir, userCacheDir } from '../paths';
-import { readPyvenvCfg } from './pyvenvCfg';
+import { inspectDestination, markComplete, markIncomplete, readIncompleteMark, realpathOr, removeCreated, withDestinationLock } from './destination';
 import { isolatedEnv, isolatedModule } from '../pythonScripts';
+
+/** ASCII control characters, refused in a venv path or prompt. */
+const CONTROL = /[\x00-\x1f\x7f]/;
 
 /** One step of creation, for progress reporting. */
 export type CreateStep = 'create' | 'seed' | 'install';
@@ -45,6 +48,8 @@ export interface CreateVenvOptions {
   readonly useVenvModule?: boolean;
   /** Index settings for the pip that installs the requirements. */
   readonly pip?: PipSettings;
+  /** The folder pip runs in (relative requirements such as `-e .` mean it); default this process's. */
+  readonly cwd?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (step: CreateStep, message: string) => void;
   readonly log?: CommandLogger;
@@ -85,8 +90,11 @@ export interface CreatedVenv {
  * Creates a venv, seeds it offline and installs the requirements files. The builtin creator
  * writes the venv without running Python where it is proven ({@link builtinSupports}); anything
  * else uses `python -m venv --without-pip`. Seeds come from app-data images (see `seed/`).
- * A failure or cancellation before seeding finishes removes the half-made venv; a failure while
- * installing requirements leaves the working venv in place and says so.
+ * One creator at a time per folder (a lock beside it; see `destination.ts`); the folder carries a
+ * mark until creation has finished. A failure or cancellation before seeding finishes removes
+ * what was made; a failure while installing requirements leaves the working venv in place, says
+ * so, and the next creation there continues it. An unfinished venv left by a killed creation is
+ * replaced; a venv (with `clear`) is replaced; any other non-empty folder is refused.
  *
  * @throws {UserError} for a folder in the way, a missing requirements file, an interpreter that cannot make venvs, or a seed with no wheel.
  * @throws {ProcessError} when venv or pip fails (the message carries pip's own error line).
@@ -94,53 +102,83 @@ export interface CreatedVenv {
  */
 export async function createVenv(options: CreateVenvOptions): Promise<CreatedVenv> {
   const dir = path.resolve(options.dest);
-  const { interpreter, signal, log } = options;
+  const { signal } = options;
   const requirements = (options.requirements ?? []).map((r) => path.resolve(r));
   const missing = requirements.find((r) => !existsSync(r));
   if (missing) throw new UserError(`Requirements file ${missing} does not exist`);
+  // A line break would add keys to pyvenv.cfg and break every activation script.
+  if (CONTROL.test(dir)) throw new UserError(`The venv folder ${JSON.stringify(dir)} contains a control character (a line break?); choose a plain folder name`);
+  if (options.prompt !== undefined && CONTROL.test(options.prompt)) throw new UserError(`The prompt ${JSON.stringify(options.prompt)} contains a control character (a line break?); give it as one line of text`);
   const builtin = usesBuiltinCreator(options);
   const cacheDir = options.cacheDir ?? seedCacheDir(userCacheDir());
   const seeds = await findSeeds(options, cacheDir);
-  await prepareDestination(dir, options.clear === true);
+  return withDestinationLock(dir, () => createLocked(options, { dir, requirements, builtin, cacheDir, seeds }), {
+    signal,
+    onWait: () => options.onProgress?.('create', `Waiting for another process that is creating ${dir}`),
+  });
+}
 
+/** {@link createVenv} once the destination's lock is held: nobody else writes `dir` meanwhile. */
+async function createLocked(options: CreateVenvOptions, plan: { dir: string; requirements: string[]; builtin: boolean; cacheDir: string; seeds: SeedWheel[] }): Promise<CreatedVenv> {
+  const { dir, requirements, builtin, cacheDir, seeds } = plan;
+  const { interpreter, signal, log } = options;
+  const destination = inspectDestination(dir, options.clear === true, interpreter);
+  if (destination.action === 'refuse') throw new UserError(destination.problem);
+  const folderExisted = existsSync(dir);
+  const identity = { executable: realpathOr(interpreter.path), version: interpreter.version };
   const python = path.join(dir, 'bin', 'python');
-  let layout: VenvLayout;
   let spareImages: SeedImage[] = [];
   const seeded: SeededDistribution[] = [];
-  try {
-    options.onProgress?.('create', `Creating the venv with Python ${interpreter.version} (${builtin ? 'builtin creator' : 'python -m venv'})`);
-    if (signal?.aborted) throw new CancelledError(`Creating the venv at ${dir}`);
-    if (builtin) {
-      layout = writeVenv({ interpreter, dir, links: options.links, systemSitePackages: options.systemSitePackages, prompt: options.prompt, noVcsIgnore: options.noVcsIgnore });
-    } else {
-      const flags = [...(options.links === 'copies' ? ['--copies'] : []), ...(options.systemSitePackages ? ['--system-site-packages'] : []), ...(options.prompt ? ['--prompt', options.prompt] : [])];
-      const venv = isolatedModule(interpreter.path, 'venv', ['--without-pip', ...flags, dir], ['-E', '-s']);
-      await run(venv.argv, { display: venv.display, signal, log, env: isolatedEnv(), what: `Creating the venv at ${dir}` });
-      layout = venvLayout(interpreter, dir);
+  if (destination.action === 'resume') {
+    options.onProgress?.('create', `Continuing the venv at ${dir}, whose requirements were not installed yet`);
+  } else {
+    if (destination.action === 'replace') {
+      options.onProgress?.('create', readIncompleteMark(dir) ? `Replacing the unfinished venv at ${dir}` : `Replacing the venv at ${dir}`);
+      removeCreated(dir, true);
     }
-    const images = [];
-    for (const wheel of seeds) {
-      options.onProgress?.('seed', `Seeding ${wheel.project} ${wheel.version} from ${wheel.source} (${path.basename(wheel.path)})`);
-      images.push(await ensureImage(wheel, interpreter, cacheDir, { log, signal }));
-      seeded.push({ project: wheel.project, version: wheel.version, source: wheel.source, wheel: wheel.path });
-    }
-    if (signal?.aborted) throw new CancelledError(`Creating the venv at ${dir}`);
-    const hardlinks = (options.appData ?? 'hardlink') === 'hardlink';
-    if (images.length > 0 && !(hardlinks && takeSpare(cacheDir, images, layout))) installImages(images, layout, options.appData);
-    spareImages = hardlinks ? images : [];
-  } catch (error) {
-    await fsp.rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-  if (requirements.length > 0) {
-    options.onProgress?.('install', `Installing ${requirements.map((r) => path.basename(r)).join(', ')}`);
     try {
-      await pipInstall(python, requirementArgs(requirements), { signal, log, settings: options.pip, onLine: (line) => options.onProgress?.('install', line) });
+      options.onProgress?.('create', `Creating the venv with Python ${interpreter.version} (${builtin ? 'builtin creator' : 'python -m venv'})`);
+      if (signal?.aborted) throw new CancelledError(`Creating the venv at ${dir}`);
+      // The mark goes in first: whatever stops this creation, the folder stays recognisably ours.
+      mkdirSync(dir, { recursive: true });
+      markIncomplete(dir, { stage: 'creating', ...identity });
+      let layout: VenvLayout;
+      if (builtin) {
+        layout = writeVenv({ interpreter, dir, links: options.links, systemSitePackages: options.systemSitePackages, prompt: options.prompt, noVcsIgnore: options.noVcsIgnore });
+      } else {
+        const flags = [...(options.links === 'copies' ? ['--copies'] : []), ...(options.systemSitePackages ? ['--system-site-packages'] : []), ...(options.prompt ? ['--prompt', options.prompt] : [])];
+        const venv = isolatedModule(interpreter.path, 'venv', ['--without-pip', ...flags, dir], ['-E', '-s']);
+        await run(venv.argv, { display: venv.display, signal, log, env: isolatedEnv(), what: `Creating the venv at ${dir}` });
+        layout = venvLayout(interpreter, dir);
+      }
+      const images = [];
+      for (const wheel of seeds) {
+        options.onProgress?.('seed', `Seeding ${wheel.project} ${wheel.version} from ${wheel.source} (${path.basename(wheel.path)})`);
+        images.push(await ensureImage(wheel, interpreter, cacheDir, { log, signal }));
+        seeded.push({ project: wheel.project, version: wheel.version, source: wheel.source, wheel: wheel.path });
+      }
+      if (signal?.aborted) throw new CancelledError(`Creating the venv at ${dir}`);
+      const hardlinks = (options.appData ?? 'hardlink') === 'hardlink';
+      if (images.length > 0 && !(hardlinks && takeSpare(cacheDir, images, layout))) installImages(images, layout, options.appData);
+      spareImages = hardlinks ? images : [];
     } catch (error) {
-      if (error instanceof CancelledError) throw new CancelledError(`Installing requirements into ${dir} (the venv itself was created)`);
+      removeCreated(dir, folderExisted);
       throw error;
     }
   }
+  if (requirements.length > 0) {
+    markIncomplete(dir, { stage: 'installing', ...identity });
+    options.onProgress?.('install', `Installing ${requirements.map((r) => path.basename(r)).join(', ')}`);
+    try {
+      await pipInstall(python, requirementArgs(requirements), { signal, log, settings: options.pip, cwd: options.cwd, onLine: (line) => options.onProgress?.('install', line) });
+    } catch (error) {
+      if (error instanceof CancelledError) throw new CancelledError(`Installing requirements into ${dir} (the venv itself was created; create continues it)`);
+      const context = `${dir} was created, but installing its requirements failed (run create again to continue this venv, or sync it)`;
+      if (error instanceof ProcessError) throw new ProcessError(`${context}: ${error.message}`, error.commandLine, error.exitCode, error.stdout, error.stderr, error.timedOut);
+      throw error;
+    }
+  }
+  markComplete(dir);
   return {
     dir,
     python,
@@ -176,7 +214,8 @@ export async function planVenv(options: CreateVenvOptions): Promise<VenvPlan> {
   const { interpreter } = options;
   const builtin = usesBuiltinCreator(options);
   const seeds = await findSeeds(options, options.cacheDir ?? seedCacheDir(userCacheDir()));
-  const problem = destinationProblem(dir, options.clear === true);
+  const destination = inspectDestination(dir, options.clear === true, interpreter);
+  const problem = destination.action === 'refuse' ? destination.problem : undefined;
   return {
     dir,
     python: path.join(dir, 'bin', 'python'),
@@ -226,21 +265,4 @@ function usesBuiltinCreator(options: CreateVenvOptions): boolean {
     throw new UserError(`Python ${interpreter.version} at ${interpreter.path} cannot create virtual environments (no venv module); choose Python 3.3 or newer`);
   }
   return builtin;
-}
-
-/** What stands in the way of a venv at `dir`, or `undefined`; with `clear`, an existing venv may be replaced, nothing else. */
-function destinationProblem(dir: string, clear: boolean): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  if (!statSync(dir).isDirectory()) return `${dir} exists and is not a folder; choose another location`;
-  if (readdirSync(dir).length === 0) return undefined;
-  if (!clear) return `${dir} already exists and is not empty; choose another location, or replace an existing venv with --clear`;
-  if (!readPyvenvCfg(dir)) return `${dir} is not a virtual environment (no pyvenv.cfg); refusing to delete it`;
-  return undefined;
-}
-
-/** Ensures `dir` is absent or empty, clearing it first when it is a venv and `clear` is set. */
-async function prepareDestination(dir: string, clear: boolean): Promise<void> {
-  const problem = destinationProblem(dir, clear);
-  if (problem) throw new UserError(problem);
-  if (clear && existsSync(dir)) await fsp.rm(dir, { recursive: true, force: true });
 }

@@ -1,0 +1,118 @@
+/**
+ * Creating a venv never loses or corrupts anything: one creator per folder, a killed or failed
+ * creation can be continued, and a user's own folder is never deleted.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ProcessError, run } from '../../src/core/process/run';
+import { createVenv } from '../../src/core/venv/create';
+import { INCOMPLETE_MARK, lockPath } from '../../src/core/venv/destination';
+import { CLI, cliRunner } from '../fixtures/cli';
+import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
+import { useHermeticPip } from '../fixtures/pipEnv';
+import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
+
+useHermeticPip();
+
+const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
+const cacheHome = tempDir();
+const cli = cliRunner(cacheHome);
+
+async function assertWorks(venv: string): Promise<void> {
+  const { stdout } = await run([path.join(venv, 'bin', 'python'), '-c', 'import sys, pip; print(sys.prefix)']);
+  assert.equal(stdout, venv);
+}
+
+describe('one creator per folder', () => {
+  it('five creates of one folder at once: exactly one reports Created, the others say it exists, and the venv works', async () => {
+    const dest = path.join(tempDir(), '.venv');
+    const results = await Promise.all(Array.from({ length: 5 }, () => cli(['create', dest, '--python', exe])));
+    const created = results.filter((r) => r.code === 0);
+    assert.equal(created.length, 1, results.map((r) => r.stderr).join('\n'));
+    assert.match(created[0]?.stdout ?? '', /^Created /);
+    for (const loser of results.filter((r) => r.code !== 0)) assert.match(loser.stderr, /already exists and is not empty/);
+    await assertWorks(dest);
+    assert.equal(existsSync(path.join(dest, INCOMPLETE_MARK)), false, 'the finished venv carries no mark');
+    assert.equal(existsSync(lockPath(dest)), false, 'the lock is gone');
+  });
+
+  it('whatever moment a creation is killed (SIGKILL), the next create of that folder succeeds', async () => {
+    await cli(['create', path.join(tempDir(), 'warm'), '--python', exe]);
+    let unfinished = 0;
+    for (let delay = 30; delay <= 200; delay += 5) {
+      const dest = path.join(tempDir(), '.venv');
+      const child = spawn(process.execPath, [CLI, 'create', dest, '--python', exe], { env: { ...process.env, XDG_CACHE_HOME: cacheHome }, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      child.kill('SIGKILL');
+      await exited;
+      const left = existsSync(dest) ? readdirSync(dest) : [];
+      if (left.includes(INCOMPLETE_MARK)) unfinished++;
+      const next = await cli(['create', dest, '--python', exe]);
+      if (left.length > 0 && !left.includes(INCOMPLETE_MARK)) {
+        assert.match(next.stderr, /already exists and is not empty/, 'the killed creation had finished');
+      } else {
+        assert.equal(next.code, 0, `killed after ${delay} ms, leaving [${left.join(', ')}]: ${next.stderr}`);
+        if (left.includes(INCOMPLETE_MARK)) assert.match(next.stderr, /Replacing the unfinished venv at /);
+      }
+      await assertWorks(dest);
+    }
+    assert.ok(unfinished > 0, 'at least one kill landed in the middle of a creation');
+  });
+
+  it('a create whose requirements failed says the venv exists; the next create continues it without rebuilding', async () => {
+    const dir = tempDir();
+    buildWheels(path.join(dir, 'wheels'), DEMO_PACKAGES);
+    const requirements = path.join(dir, 'requirements.txt');
+    writeFileSync(requirements, '--no-index\n--find-links wheels\npilotfish==9.9\n');
+    const dest = path.join(dir, '.venv');
+    const interpreter = await baseInterpreter(exe);
+    const error = await createVenv({ interpreter, dest, requirements: [requirements], cacheDir: path.join(cacheHome, 'seed') }).catch((e: unknown) => e);
+    assert.ok(error instanceof ProcessError);
+    assert.match(error.message, new RegExp(`^${dest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was created, but installing its requirements failed \\(run create again to continue this venv, or sync it\\): .*No matching distribution found for pilotfish==9\\.9$`));
+    await assertWorks(dest);
+    const pipMarker = path.join(dest, 'kept.txt');
+    writeFileSync(pipMarker, 'the venv is continued, not rebuilt\n');
+    writeFileSync(requirements, '--no-index\n--find-links wheels\npilotfish==1.0.0\n');
+    const progress: string[] = [];
+    await createVenv({ interpreter, dest, requirements: [requirements], cacheDir: path.join(cacheHome, 'seed'), onProgress: (_step, m) => progress.push(m) });
+    assert.ok(progress.some((m) => m.startsWith(`Continuing the venv at ${dest}`)), progress.join('\n'));
+    assert.equal(readFileSync(pipMarker, 'utf8'), 'the venv is continued, not rebuilt\n');
+    assert.equal((await run([path.join(dest, 'bin', 'python'), '-c', 'import pilotfish; print(pilotfish.__version__)'])).stdout, '1.0.0');
+    assert.equal(existsSync(path.join(dest, INCOMPLETE_MARK)), false);
+  });
+
+  it("a user's folder without the mark is refused, with or without --clear, and keeps every file", async () => {
+    const dest = path.join(tempDir(), 'mine');
+    await run(['mkdir', '-p', path.join(dest, 'bin'), path.join(dest, 'lib')]);
+    writeFileSync(path.join(dest, 'notes.txt'), 'mine\n');
+    assert.match((await cli(['create', dest, '--python', exe])).stderr, /already exists and is not empty/);
+    assert.match((await cli(['create', dest, '--python', exe, '--clear'])).stderr, /is not a virtual environment \(no pyvenv\.cfg\); refusing to delete it/);
+    assert.deepEqual(readdirSync(dest).sort(), ['bin', 'lib', 'notes.txt']);
+  });
+});
+
+describe('prompts and folder names that would break pyvenv.cfg', () => {
+  it('a line break in --prompt is refused before anything is written', async () => {
+    const dest = path.join(tempDir(), '.venv');
+    const result = await cli(['create', dest, '--python', exe, '--prompt', 'demo\nhome = /tmp/evil']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /contains a control character \(a line break\?\); give it as one line of text/);
+    assert.equal(existsSync(dest), false);
+  });
+
+  it("a prompt with quotes and backslashes is written as the stdlib venv writes it (Python's repr)", async () => {
+    const prompt = `it's a "demo" \\ app`;
+    const ours = path.join(tempDir(), 'ours');
+    const theirs = path.join(tempDir(), 'theirs');
+    assert.equal((await cli(['create', ours, '--python', exe, '--prompt', prompt])).code, 0);
+    await run([exe, '-m', 'venv', '--without-pip', '--prompt', prompt, theirs]);
+    const promptLine = (dir: string): string | undefined => readFileSync(path.join(dir, 'pyvenv.cfg'), 'utf8').split('\n').find((l) => l.startsWith('prompt = '));
+    assert.equal(promptLine(ours), promptLine(theirs));
+    const env = await cli(['env', ours, '--json']);
+    assert.equal((JSON.parse(env.stdout) as { prompt: string }).prompt, prompt, 'read back as given');
+  });
+});
