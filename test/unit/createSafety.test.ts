@@ -116,3 +116,23 @@ describe('prompts and folder names that would break pyvenv.cfg', () => {
     assert.equal((JSON.parse(env.stdout) as { prompt: string }).prompt, prompt, 'read back as given');
   });
 });
+
+describe('discover --workspace DIR --untrusted', () => {
+  it("lists the workspace's venv from pyvenv.cfg and never runs its interpreter", async () => {
+    const workspace = tempDir();
+    const venv = path.join(workspace, '.venv');
+    await run(['mkdir', '-p', path.join(venv, 'bin')]);
+    writeFileSync(path.join(venv, 'pyvenv.cfg'), 'home = /usr/bin\nversion = 3.11.2\n');
+    const ran = path.join(workspace, 'ran');
+    writeFileSync(path.join(venv, 'bin', 'python'), `#!/bin/sh\ntouch '${ran}'\nexit 1\n`, { mode: 0o755 });
+    const untrusted = await cli(['discover', '--workspace', workspace, '--untrusted', '--json']);
+    assert.equal(untrusted.code, 0, untrusted.stderr);
+    const listed = (JSON.parse(untrusted.stdout) as { interpreters: { path: string; version: string; probed: boolean }[] }).interpreters.filter((i) => i.path.startsWith(workspace));
+    assert.deepEqual(listed.map((i) => [i.path, i.version, i.probed]), [[path.join(venv, 'bin', 'python'), '3.11.2', false]]);
+    assert.equal(existsSync(ran), false, 'the workspace interpreter was never executed');
+    const text = await cli(['discover', '--workspace', workspace, '--untrusted']);
+    assert.match(text.stdout, /\.venv\/bin\/python {2}\(\.venv\) {2}\[untrusted: not run\]$/m);
+    await cli(['discover', '--workspace', workspace]);
+    assert.equal(existsSync(ran), true, 'without --untrusted the workspace is trusted, as before');
+  });
+});
