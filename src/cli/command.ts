@@ -4,6 +4,7 @@
  * nothing a command does not need.
  */
 import { writeSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 
 /** Parsed option values, as `node:util` `parseArgs` returns them. */
@@ -74,4 +75,27 @@ export function printJson(value: unknown): void {
 export function one(positionals: readonly string[], name: string): string {
   if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`Expected exactly one ${name}`);
   return positionals[0];
+}
+
+/** The index options `create` and `sync` share: where pip (and, for create, a missing seed) looks. */
+export const INDEX_OPTIONS = {
+  'index-url': { type: 'string' },
+  'extra-index-url': { type: 'string', multiple: true },
+  'find-links': { type: 'string', multiple: true },
+  offline: { type: 'boolean' },
+} as const satisfies Command['options'];
+
+/** The index settings given on the command line (`find-links` folders made absolute); unset ones stay unset. */
+export function indexSettingsFrom(values: Values): { indexUrl?: string; extraIndexUrls?: string[]; findLinks?: string[]; offline?: boolean } {
+  const list = (name: string): string[] | undefined => {
+    const given = values[name] as string[] | undefined;
+    return given?.length ? given : undefined;
+  };
+  const findLinks = list('find-links')?.map((dir) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(dir) ? dir : resolvePath(dir)));
+  return {
+    ...(typeof values['index-url'] === 'string' ? { indexUrl: values['index-url'] } : {}),
+    ...(list('extra-index-url') ? { extraIndexUrls: list('extra-index-url') } : {}),
+    ...(findLinks ? { findLinks } : {}),
+    ...(values.offline === true ? { offline: true } : {}),
+  };
 }

@@ -6,12 +6,32 @@ import { seedCacheDir, userCacheDir } from '../core/paths';
 import { parseSeedRequest } from '../core/seed/wheels';
 import { spawnDetached } from '../core/process/run';
 import { createVenv } from '../core/venv/create';
-import { one, print, printJson, UsageError, warn, type Command } from './command';
+import type { BaseInterpreter } from '../core/discovery/types';
+import { INDEX_OPTIONS, indexSettingsFrom, one, print, printJson, UsageError, warn, type Command, type Values } from './command';
 import { discoveryOptions } from './discovery';
+
+/** The project a venv is for: `--project`, else the folder of the first requirements file, else the venv's parent folder. */
+function projectFolder(project: string | undefined, requirements: readonly string[], dest: string): string {
+  return path.resolve(project ?? (requirements[0] ? path.dirname(requirements[0]) : path.dirname(path.resolve(dest))));
+}
+
+/**
+ * The base interpreter: `--python PATH` needs only its probe (cached); a version spec, or none
+ * (the project's `.python-version` and `requires-python` decide), needs discovery, in the find bundle.
+ */
+async function chooseInterpreter(spec: string | undefined, project: string, values: Values, signal: AbortSignal): Promise<BaseInterpreter> {
+  if (spec !== undefined && parseSpec(spec).kind === 'path') return describeBaseInterpreter(spec, discoveryOptions(values, signal));
+  const find = await import('./find');
+  if (spec !== undefined) return find.resolveSpec(spec, values, signal);
+  const { interpreter, reason } = await find.resolveForProject(project, values, signal);
+  warn(`Using Python ${interpreter.version} at ${interpreter.path} (${reason})`);
+  return interpreter;
+}
 
 export const command: Command = {
   options: {
     python: { type: 'string' },
+    project: { type: 'string' },
     requirement: { type: 'string', short: 'r', multiple: true },
     clear: { type: 'boolean' },
     copies: { type: 'boolean' },
@@ -21,9 +41,7 @@ export const command: Command = {
     'no-vcs-ignore': { type: 'boolean' },
     seed: { type: 'string' },
     'no-seed': { type: 'boolean' },
-    'find-links': { type: 'string', multiple: true },
-    'index-url': { type: 'string' },
-    offline: { type: 'boolean' },
+    ...INDEX_OPTIONS,
     'symlink-app-data': { type: 'boolean' },
     'venv-module': { type: 'boolean' },
   },
@@ -32,14 +50,15 @@ export const command: Command = {
     if (values.copies && values.symlinks) throw new UsageError('--copies and --symlinks exclude each other');
     if (values.seed !== undefined && values['no-seed']) throw new UsageError('--seed and --no-seed exclude each other');
     const seed = values['no-seed'] ? [] : typeof values.seed === 'string' ? values.seed.split(',').map(parseSeedRequest) : undefined;
-    const findLinks = ((values['find-links'] as string[] | undefined) ?? []).map((dir) => path.resolve(dir));
+    const index = indexSettingsFrom(values);
+    const findLinks = index.findLinks ?? [];
     const spec = values.python as string | undefined;
-    // A path needs only its probe (cached); a version spec needs discovery, in the find bundle.
-    const interpreter = spec !== undefined && parseSpec(spec).kind === 'path' ? await describeBaseInterpreter(spec, discoveryOptions(values, signal)) : await (await import('./find')).resolveSpec(spec, values, signal);
+    const requirements = (values.requirement as string[] | undefined) ?? [];
+    const interpreter = await chooseInterpreter(spec, projectFolder(values.project as string | undefined, requirements, dest), values, signal);
     const created = await createVenv({
       interpreter,
       dest,
-      requirements: (values.requirement as string[] | undefined) ?? [],
+      requirements,
       clear: values.clear === true,
       links: values.copies ? 'copies' : 'symlinks',
       systemSitePackages: values['system-site-packages'] === true,
@@ -50,7 +69,7 @@ export const command: Command = {
       appData: values['symlink-app-data'] ? 'symlink' : 'hardlink',
       useVenvModule: values['venv-module'] === true,
       cacheDir: seedCacheDir(userCacheDir()),
-      pip: { indexUrl: values['index-url'] as string | undefined, findLinks, offline: values.offline === true },
+      pip: index,
       signal,
       onProgress: (_step, message) => warn(message),
     });

@@ -1,5 +1,8 @@
 /** `venv-pilot find SPEC [--json]`: the best interpreter for a spec; exit 1 when none matches. */
+import { discoverInterpreters } from '../core/discovery/discover';
+import { recommendInterpreter, requiresPython } from '../core/discovery/recommend';
 import { resolveInterpreter } from '../core/discovery/resolve';
+import { UserError } from '../core/errors';
 import type { BaseInterpreter } from '../core/discovery/types';
 import { one, print, printJson, type Values, type Command } from './command';
 import { discoveryOptions } from './discovery';
@@ -12,6 +15,26 @@ import { discoveryOptions } from './discovery';
  */
 export function resolveSpec(spec: string | undefined, values: Values, signal: AbortSignal): Promise<BaseInterpreter> {
   return resolveInterpreter(spec, discoveryOptions(values, signal));
+}
+
+/**
+ * The base interpreter for a project folder when no `--python` is given, in the extension's
+ * recommendation order (`.python-version`, then the newest Python satisfying `requires-python`
+ * in `pyproject.toml`, then the newest CPython), with the reason in words.
+ *
+ * @throws {UserError} when the project's `requires-python` excludes every interpreter found, or none is found.
+ */
+export async function resolveForProject(folder: string, values: Values, signal: AbortSignal): Promise<{ interpreter: BaseInterpreter; reason: string }> {
+  const { interpreters } = await discoverInterpreters(discoveryOptions(values, signal));
+  const recommended = recommendInterpreter(interpreters, folder, { forCreate: true });
+  const range = requiresPython(folder);
+  const fromProject = recommended && (recommended.reason.startsWith('.python-version') || recommended.reason.includes('requires-python'));
+  if (range && !fromProject) {
+    const versions = [...new Set(interpreters.filter((i) => !i.isVenv && i.probed).map((i) => i.version))];
+    throw new UserError(`No interpreter found satisfies requires-python ${range} (from ${folder}/pyproject.toml); found ${versions.join(', ') || 'none'}. Install one, or choose one with --python`);
+  }
+  if (!recommended) throw new UserError('No Python interpreter was found; install one, or choose one with --python PATH');
+  return recommended;
 }
 
 export const command: Command = {

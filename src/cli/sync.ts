@@ -1,14 +1,18 @@
-/** `venv-pilot sync DEST -r FILE... [--exact] [--dry-run]`: install what the requirements lack; with --exact, remove the rest. */
+/**
+ * `venv-pilot sync DEST -r FILE... [--exact] [--dry-run] [index options]`: install what the
+ * requirements lack; with --exact, remove the rest. Without index options, the index the venv
+ * was created or last synced with applies.
+ */
 import path from 'node:path';
 import { describeInterpreter } from '../core/discovery/describe';
 import { UserError } from '../core/errors';
 import { syncVenv } from '../core/pip/sync';
 import { readPyvenvCfg } from '../core/venv/pyvenvCfg';
-import { one, print, printJson, UsageError, warn, type Command } from './command';
+import { INDEX_OPTIONS, indexSettingsFrom, one, print, printJson, UsageError, warn, type Command } from './command';
 import { discoveryOptions } from './discovery';
 
 export const command: Command = {
-  options: { requirement: { type: 'string', short: 'r', multiple: true }, exact: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, offline: { type: 'boolean' } },
+  options: { requirement: { type: 'string', short: 'r', multiple: true }, exact: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, ...INDEX_OPTIONS },
   run: async (positionals, values, signal) => {
     const dest = path.resolve(one(positionals, 'DEST'));
     const requirements = (values.requirement as string[] | undefined) ?? [];
@@ -22,7 +26,7 @@ export const command: Command = {
       dryRun: values['dry-run'] === true,
       environment: interpreter.markerEnvironment ?? {},
       interpreterIdentity: `${interpreter.executable}|${interpreter.version}`,
-      pip: { offline: values.offline === true },
+      pip: indexSettingsFrom(values),
       signal,
       onProgress: (message) => warn(message),
     });

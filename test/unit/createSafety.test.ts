@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ProcessError, run } from '../../src/core/process/run';
@@ -12,6 +13,7 @@ import { createVenv } from '../../src/core/venv/create';
 import { INCOMPLETE_MARK, lockPath } from '../../src/core/venv/destination';
 import { CLI, cliRunner } from '../fixtures/cli';
 import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
+import { serveIndex } from '../fixtures/index';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 
@@ -134,5 +136,84 @@ describe('discover --workspace DIR --untrusted', () => {
     assert.match(text.stdout, /\.venv\/bin\/python {2}\(\.venv\) {2}\[untrusted: not run\]$/m);
     await cli(['discover', '--workspace', workspace]);
     assert.equal(existsSync(ran), true, 'without --untrusted the workspace is trusted, as before');
+  });
+});
+
+describe('the index is part of the venv', () => {
+  it('sync uses the index create was given (credentials never stored), and sync accepts the same flags', async () => {
+    const root = tempDir();
+    const wheels = buildWheels(path.join(root, 'wheels'), [...DEMO_PACKAGES]);
+    const index = await serveIndex(path.join(root, 'index'), wheels);
+    try {
+      const withCredentials = index.url.replace('http://', 'http://alice:s3cret@');
+      writeFileSync(path.join(root, 'requirements.txt'), 'pilotfish==1.0.0\n');
+      const dest = path.join(root, '.venv');
+      const created = await cli(['create', dest, '--python', exe, '--index-url', withCredentials, '-r', path.join(root, 'requirements.txt')]);
+      assert.equal(created.code, 0, created.stderr);
+      const recorded = readFileSync(path.join(dest, '.venv-pilot-index.json'), 'utf8');
+      assert.deepEqual(JSON.parse(recorded), { indexUrl: index.url });
+      assert.doesNotMatch(recorded, /s3cret/);
+      writeFileSync(path.join(root, 'requirements.txt'), 'pilotfish==1.0.0\nbarnacle\n');
+      const synced = await cli(['sync', dest, '-r', path.join(root, 'requirements.txt')]);
+      assert.equal(synced.code, 0, synced.stderr);
+      assert.ok(index.requests.some((r) => r.startsWith('/simple/barnacle/')), 'barnacle came from the recorded index');
+      await run([path.join(dest, 'bin', 'python'), '-c', 'import barnacle']);
+    } finally {
+      await index.server.stop();
+    }
+  });
+
+  it('an index that cannot be reached is named as the cause, not the package', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const root = tempDir();
+    writeFileSync(path.join(root, 'requirements.txt'), 'SQLAlchemy==2.1.1\n');
+    const dest = path.join(root, '.venv');
+    assert.equal((await cli(['create', dest, '--python', exe])).code, 0);
+    const url = `http://127.0.0.1:${port}/simple`;
+    const synced = await cli(['sync', dest, '-r', path.join(root, 'requirements.txt'), '--index-url', url], { env: { PIP_RETRIES: '1' } });
+    assert.equal(synced.code, 1);
+    assert.match(synced.stderr, new RegExp(`could not reach the index URL ${url.replace(/[.]/g, '\\.')} \\(NewConnectionError: \\[Errno 111\\] Connection refused\\); check the URL and the network\\. pip said: ERROR: No matching distribution found for SQLAlchemy==2\\.1\\.1`));
+  });
+});
+
+describe('create without --python follows the project', () => {
+  const versions = [pyenvPython('3.10'), pyenvPython('3.11'), pyenvPython('3.12')];
+  const skip = versions.some((v) => !v) && 'needs Pythons 3.10, 3.11 and 3.12';
+
+  async function createdVersion(project: string, extra: string[] = []): Promise<{ code: number; version?: string; stderr: string }> {
+    const result = await cli(['create', path.join(project, '.venv'), '--json', ...extra]);
+    return { code: result.code, stderr: result.stderr, ...(result.code === 0 ? { version: (JSON.parse(result.stdout) as { version: string }).version } : {}) };
+  }
+
+  it("picks the newest Python satisfying pyproject's requires-python, and says why", { skip }, async () => {
+    const project = tempDir();
+    writeFileSync(path.join(project, 'pyproject.toml'), '[project]\nname = "demo"\nversion = "1"\nrequires-python = ">=3.10,<3.12"\n');
+    const { version, stderr } = await createdVersion(project);
+    assert.match(version ?? '', /^3\.11\./);
+    assert.match(stderr, /^Using Python 3\.11\.\d+ at .* \(newest Python satisfying requires-python >=3\.10,<3\.12\)$/m);
+  });
+
+  it('.python-version comes first; the folder of the -r file or --project is the project', { skip }, async () => {
+    const project = tempDir();
+    writeFileSync(path.join(project, 'pyproject.toml'), '[project]\nname = "demo"\nversion = "1"\nrequires-python = ">=3.10"\n');
+    writeFileSync(path.join(project, '.python-version'), '3.10\n');
+    writeFileSync(path.join(project, 'requirements.txt'), '');
+    const elsewhere = tempDir();
+    const viaRequirements = await cli(['create', path.join(elsewhere, 'a'), '--json', '-r', path.join(project, 'requirements.txt')]);
+    assert.match((JSON.parse(viaRequirements.stdout) as { version: string }).version, /^3\.10\./, viaRequirements.stderr);
+    const viaProject = await cli(['create', path.join(elsewhere, 'b'), '--json', '--project', project]);
+    assert.match((JSON.parse(viaProject.stdout) as { version: string }).version, /^3\.10\./, viaProject.stderr);
+  });
+
+  it('a requires-python nothing here satisfies is an error naming what was found', async () => {
+    const project = tempDir();
+    writeFileSync(path.join(project, 'pyproject.toml'), '[project]\nname = "demo"\nversion = "1"\nrequires-python = ">=3.99"\n');
+    const { code, stderr } = await createdVersion(project);
+    assert.equal(code, 1);
+    assert.match(stderr, /No interpreter found satisfies requires-python >=3\.99 \(from .*pyproject\.toml\); found [\d.]+(, [\d.]+)*\. Install one, or choose one with --python/);
+    assert.equal(existsSync(path.join(project, '.venv')), false);
   });
 });

@@ -1,4 +1,4 @@
-import { run, type CommandLogger } from '../process/run';
+import { ProcessError, run, type CommandLogger } from '../process/run';
 import { isolatedEnv, isolatedModule } from '../pythonScripts';
 
 /**
@@ -64,18 +64,51 @@ export async function pipUninstall(python: string, names: readonly string[], opt
   await runPip(python, ['uninstall', '-y', ...names], options, `pip uninstall ${names.join(' ')}`);
 }
 
+/**
+ * Why pip could not reach an index, from its retry warning ("WARNING: Retrying (Retry(...)) after
+ * connection broken by 'NewConnectionError('...: Failed to establish a new connection: [Errno
+ * 111] Connection refused')': /simple/x/"), or `undefined` for any other line.
+ */
+export function connectionProblem(line: string): string | undefined {
+  const retry = /Retrying \(Retry\(.*\)\) after connection broken by '(\w+)\((.*)\)'\s*:\s*(\S*)/.exec(line);
+  if (!retry) return undefined;
+  const [, kind = '', detail = ''] = retry;
+  const reason = /: ([^:']+(?:\[Errno [^\]]+\][^'"]*)?)['"]?\)?$/.exec(detail)?.[1]?.trim() ?? /\[Errno [^\]]+\][^'"]*/.exec(detail)?.[0];
+  return reason ? `${kind}: ${reason.replace(/['")]+$/, '')}` : kind;
+}
+
+/** The index pip was told to use, for messages: the setting, else the requirements' own `--index-url`, else pip's configuration. */
+function indexFor(settings: PipSettings | undefined, env: PipOptions['env']): string {
+  return settings?.indexUrl ?? env?.PIP_INDEX_URL ?? process.env.PIP_INDEX_URL ?? "pip's configured index (pip.conf, --index-url in the requirements, or PyPI)";
+}
+
 async function runPip(python: string, args: readonly string[], options: PipOptions, what: string): Promise<void> {
   const [command = 'install', ...rest] = args;
   const { argv, display } = isolatedModule(python, 'pip', [command, '--disable-pip-version-check', ...rest]);
-  await run(argv, {
-    display,
-    signal: options.signal,
-    log: options.log,
-    cwd: options.cwd,
-    onLine: options.onLine && ((line) => options.onLine?.(line)),
-    env: { ...isolatedEnv(), PIP_NO_INPUT: '1', PYTHONIOENCODING: 'utf-8', ...pipEnvironment(options.settings), ...options.env },
-    what,
-  });
+  let unreachable: string | undefined;
+  let looking: string | undefined;
+  try {
+    await run(argv, {
+      display,
+      signal: options.signal,
+      log: options.log,
+      cwd: options.cwd,
+      onLine: (line) => {
+        unreachable ??= connectionProblem(line);
+        looking ??= /^Looking in indexes: (.+)$/.exec(line)?.[1];
+        options.onLine?.(line);
+      },
+      env: { ...isolatedEnv(), PIP_NO_INPUT: '1', PYTHONIOENCODING: 'utf-8', ...pipEnvironment(options.settings), ...options.env },
+      what,
+    });
+  } catch (error) {
+    // pip's last line then blames the package ("No matching distribution found"); the retries say why.
+    if (error instanceof ProcessError && unreachable) {
+      const message = `${what} could not reach the index URL ${looking ?? indexFor(options.settings, options.env)} (${unreachable}); check the URL and the network. pip said: ${error.message.slice(error.message.lastIndexOf(': ERROR') + 2) || error.message}`;
+      throw new ProcessError(message, error.commandLine, error.exitCode, error.stdout, error.stderr, error.timedOut);
+    }
+    throw error;
+  }
 }
 
 /** pip arguments installing every requirements file: `-r A -r B`. */

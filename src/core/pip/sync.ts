@@ -4,6 +4,7 @@ import type { CommandLogger } from '../process/run';
 import { parseRequirementSet, type RequirementsItem } from '../requirements/parser';
 import type { MarkerEnvironment } from '../requirements/pep508';
 import { planSync, requirementsHash, writeStamp, type SyncPlan } from '../requirements/sync';
+import { effectiveIndexSettings, isEmptyIndexSettings, readIndexSettings, writeIndexSettings } from './indexState';
 import { installedDistributions } from './installed';
 import { pipInstall, pipUninstall, requirementArgs, type PipSettings } from './install';
 
@@ -19,6 +20,7 @@ export interface SyncOptions {
   readonly interpreterIdentity: string;
   /** Compute the plan only. */
   readonly dryRun?: boolean;
+  /** Index settings given now; when none are set, the ones the venv recorded apply (see `pip/indexState`). */
   readonly pip?: PipSettings;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly signal?: AbortSignal;
@@ -51,6 +53,9 @@ export async function syncVenv(venvDir: string, options: SyncOptions): Promise<S
   if (errors[0]) throw new UserError(`${where(errors[0])}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}`);
   const plan = planSync(parsed, installedDistributions(venvDir), options.environment, { exact: options.exact, cwd: options.cwd ?? process.cwd() });
   if (options.dryRun) return plan;
+  const recorded = readIndexSettings(venvDir);
+  const pip = effectiveIndexSettings(recorded, options.pip);
+  if (options.pip && !isEmptyIndexSettings(options.pip)) await writeIndexSettings(venvDir, options.pip);
   const python = path.join(venvDir, 'bin', 'python');
   if (plan.install.length > 0) {
     let done = 0;
@@ -58,7 +63,7 @@ export async function syncVenv(venvDir: string, options: SyncOptions): Promise<S
     await pipInstall(python, requirementArgs(roots), {
       signal: options.signal,
       log: options.log,
-      settings: options.pip,
+      settings: pip,
       env: options.env,
       cwd: options.cwd,
       onLine: (line) => {
@@ -70,7 +75,7 @@ export async function syncVenv(venvDir: string, options: SyncOptions): Promise<S
   }
   if (plan.uninstall.length > 0) {
     options.onProgress?.(`Uninstalling ${plan.uninstall.map((d) => d.name).join(', ')}`);
-    await pipUninstall(python, plan.uninstall.map((d) => d.name), { signal: options.signal, log: options.log, settings: options.pip, env: options.env, cwd: options.cwd });
+    await pipUninstall(python, plan.uninstall.map((d) => d.name), { signal: options.signal, log: options.log, settings: pip, env: options.env, cwd: options.cwd });
   }
   await writeStamp(venvDir, { requirementsHash: requirementsHash(parsed.files), interpreter: options.interpreterIdentity, files: parsed.files });
   return plan;

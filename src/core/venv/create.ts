@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, UserError } from '../errors';
 import type { BaseInterpreter } from '../discovery/types';
+import { isEmptyIndexSettings, writeIndexSettings } from '../pip/indexState';
 import { pipInstall, requirementArgs, type PipSettings } from '../pip/install';
 import { ProcessError, run, type CommandLogger } from '../process/run';
 import { ensureImage, hasImage, type SeedImage } from '../seed/image';
@@ -46,7 +47,7 @@ export interface CreateVenvOptions {
   readonly cacheDir?: string;
   /** Force `python -m venv --without-pip` even where the builtin creator works. */
   readonly useVenvModule?: boolean;
-  /** Index settings for the pip that installs the requirements. */
+  /** Index settings for the pip that installs the requirements; recorded in the venv for later syncs (see `pip/indexState`). */
   readonly pip?: PipSettings;
   /** The folder pip runs in (relative requirements such as `-e .` mean it); default this process's. */
   readonly cwd?: string;
@@ -166,6 +167,8 @@ async function createLocked(options: CreateVenvOptions, plan: { dir: string; req
       throw error;
     }
   }
+  // Recorded before installing, so a sync after a failed install uses the same index.
+  if (options.pip && !isEmptyIndexSettings(options.pip)) await writeIndexSettings(dir, options.pip);
   if (requirements.length > 0) {
     markIncomplete(dir, { stage: 'installing', ...identity });
     options.onProgress?.('install', `Installing ${requirements.map((r) => path.basename(r)).join(', ')}`);
