@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -29,17 +29,19 @@ async function assertWorks(venv: string): Promise<void> {
 }
 
 describe('one creator per folder', () => {
-  it('five creates of one folder at once: exactly one reports Created, the others say it exists, and the venv works', async () => {
-    const dest = path.join(tempDir(), '.venv');
-    const results = await Promise.all(Array.from({ length: 5 }, () => cli(['create', dest, '--python', exe])));
-    const created = results.filter((r) => r.code === 0);
-    assert.equal(created.length, 1, results.map((r) => r.stderr).join('\n'));
-    assert.match(created[0]?.stdout ?? '', /^Created /);
-    for (const loser of results.filter((r) => r.code !== 0)) assert.match(loser.stderr, /already exists and is not empty/);
-    await assertWorks(dest);
-    assert.equal(existsSync(path.join(dest, INCOMPLETE_MARK)), false, 'the finished venv carries no mark');
-    assert.equal(existsSync(lockPath(dest)), false, 'the lock is gone');
-  });
+  for (const creator of ['builtin', 'venv-module'] as const) {
+    it(`five creates of one folder at once (${creator} creator): exactly one reports Created, the others say it exists, and the venv works`, async () => {
+      const dest = path.join(tempDir(), '.venv');
+      const results = await Promise.all(Array.from({ length: 5 }, () => cli(['create', dest, '--python', exe, ...(creator === 'venv-module' ? ['--venv-module'] : [])])));
+      const created = results.filter((r) => r.code === 0);
+      assert.equal(created.length, 1, results.map((r) => r.stderr).join('\n'));
+      assert.match(created[0]?.stdout ?? '', /^Created /);
+      for (const loser of results.filter((r) => r.code !== 0)) assert.match(loser.stderr, /already exists and is not empty/);
+      await assertWorks(dest);
+      assert.equal(existsSync(path.join(dest, INCOMPLETE_MARK)), false, 'the finished venv carries no mark');
+      assert.equal(existsSync(lockPath(dest)), false, 'the lock is gone');
+    });
+  }
 
   it('whatever moment a creation is killed (SIGKILL), the next create of that folder succeeds', async () => {
     await cli(['create', path.join(tempDir(), 'warm'), '--python', exe]);
@@ -215,5 +217,43 @@ describe('create without --python follows the project', () => {
     assert.equal(code, 1);
     assert.match(stderr, /No interpreter found satisfies requires-python >=3\.99 \(from .*pyproject\.toml\); found [\d.]+(, [\d.]+)*\. Install one, or choose one with --python/);
     assert.equal(existsSync(path.join(project, '.venv')), false);
+  });
+});
+
+describe('the folder the CLI runs in cannot stand in for pip or compileall', () => {
+  /** A folder holding a fake `pip` package and a fake `compileall.py`, each leaving a mark when run. */
+  function hostileFolder(): { dir: string; marks: () => string[] } {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'pip'));
+    writeFileSync(path.join(dir, 'pip', '__init__.py'), '');
+    writeFileSync(path.join(dir, 'pip', '__main__.py'), `open(${JSON.stringify(path.join(dir, 'fake-pip-ran'))}, 'w').close()\nprint("Successfully installed gamma")\n`);
+    writeFileSync(path.join(dir, 'compileall.py'), `open(${JSON.stringify(path.join(dir, 'fake-compileall-ran'))}, 'w').close()\n`);
+    writeFileSync(path.join(dir, 'venv.py'), `open(${JSON.stringify(path.join(dir, 'fake-venv-ran'))}, 'w').close()\n`);
+    return { dir, marks: () => ['fake-pip-ran', 'fake-compileall-ran', 'fake-venv-ran'].filter((m) => existsSync(path.join(dir, m))) };
+  }
+
+  it('sync run from such a folder installs with the real pip', async () => {
+    const { dir, marks } = hostileFolder();
+    const wheels = path.join(tempDir(), 'wheels');
+    buildWheels(wheels, DEMO_PACKAGES);
+    writeFileSync(path.join(dir, 'requirements.txt'), `--no-index\n--find-links ${wheels}\npilotfish==1.0.0\n`);
+    assert.equal((await cli(['create', path.join(dir, '.venv'), '--python', exe], { cwd: dir })).code, 0);
+    const synced = await cli(['sync', '.venv', '-r', 'requirements.txt'], { cwd: dir });
+    assert.equal(synced.code, 0, synced.stderr);
+    assert.deepEqual(marks(), []);
+    assert.equal((await run([path.join(dir, '.venv', 'bin', 'python'), '-c', 'import pilotfish; print(pilotfish.__version__)'])).stdout, '1.0.0');
+  });
+
+  it('create with an empty cache, run from such a folder, precompiles its seed image with the real compileall (and python -m venv is the real one)', async () => {
+    const { dir, marks } = hostileFolder();
+    const cache = tempDir();
+    const isolatedCli = cliRunner(cache);
+    for (const extra of [[], ['--venv-module']]) {
+      const created = await isolatedCli(['create', path.join(dir, `.venv${extra.length}`), '--python', exe, ...extra], { cwd: dir });
+      assert.equal(created.code, 0, created.stderr);
+    }
+    assert.deepEqual(marks(), []);
+    const pycs = (await run(['find', cache, '-name', '*.pyc'])).stdout.split('\n').filter(Boolean);
+    assert.ok(pycs.length > 100, `the seed image is precompiled (${pycs.length} .pyc files)`);
   });
 });

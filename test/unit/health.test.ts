@@ -26,6 +26,16 @@ describe('environment health', () => {
     assert.match((venvHealth(tempDir()) as { problem: string }).problem, /is not a virtual environment any more/);
   });
 
+  it("says when a venv's creation or its requirements install did not finish", async () => {
+    const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
+    const interpreter = await baseInterpreter(exe);
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'requirements.txt'), '--no-index\nno-such-thing==1.0\n');
+    const dest = path.join(dir, '.venv');
+    await assert.rejects(createVenv({ interpreter, dest, requirements: [path.join(dir, 'requirements.txt')], cacheDir: path.join(tempDir(), 'cache') }));
+    assert.deepEqual(venvHealth(dest), { ok: false, problem: '.venv was created, but installing its requirements did not finish; sync or recreate the environment' });
+  });
+
   it('notices a base interpreter upgraded underneath the venv', async () => {
     const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
     const interpreter = await baseInterpreter(exe);

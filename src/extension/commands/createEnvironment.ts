@@ -57,6 +57,8 @@ export async function createInFolder(services: Services, folder: vscode.Workspac
         clear: replace,
         findLinks: settings.seedFindLinks.map((dir) => path.resolve(folder.uri.fsPath, dir)),
         pip: settings.pip,
+        // Relative requirements (`-e .`) mean the workspace folder, as in a terminal opened there.
+        cwd: folder.uri.fsPath,
         signal,
         log: logCommand(services.log),
         onProgress: (_step, message) => {

@@ -31,6 +31,7 @@ export async function syncFolder(services: Services, folder: vscode.WorkspaceFol
         environment: interpreter?.markerEnvironment ?? {},
         interpreterIdentity: `${interpreter?.executable}|${interpreter?.version}`,
         pip: settings.pip,
+        cwd: folder.uri.fsPath,
         signal,
         log: logCommand(services.log),
         onProgress: (message) => {
