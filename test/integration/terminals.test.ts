@@ -50,7 +50,7 @@ suite('Terminals open activated, whatever the shell and its rc files', () => {
   }
 
   test('bash gets a (.venv) prompt prefix once, and deactivate restores PATH and the prompt', async () => {
-    const lines = (await runInTerminal('{ echo "$PS1" | grep -o "(.venv) " | wc -l; deactivate; echo "$PS1" | grep -c "(.venv) "; echo "$PATH" | tr : "\\n" | grep -c "/.venv/bin$"; echo "[${VIRTUAL_ENV:-}]"; command -v python || echo none; }', out('deactivate'), { shellPath: '/bin/bash' })).split('\n');
+    const lines = (await runInTerminal('{ echo "${PS1@P}" | grep -o "(.venv) " | wc -l; deactivate; echo "${PS1@P}" | grep -c "(.venv) "; echo "$PATH" | tr : "\\n" | grep -c "/.venv/bin$"; echo "[${VIRTUAL_ENV:-}]"; command -v python || echo none; }', out('deactivate'), { shellPath: '/bin/bash' })).split('\n');
     assert.equal(lines[0]?.trim(), '1', 'the prompt carries the prefix once');
     assert.equal(lines[1], '0', 'deactivate took the prefix off the prompt');
     assert.equal(lines[2], '0', `deactivate took the venv's bin off PATH: ${lines.join(' | ')}`);

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { freezeVenv, looksFrozen } from '../../src/core/pip/freeze';
 import { stampIsCurrent, writeStamp, requirementsHash } from '../../src/core/requirements/sync';
 import { venvHealth } from '../../src/core/venv/health';
+import { markIncomplete } from '../../src/core/venv/destination';
 import { createVenv } from '../../src/core/venv/create';
 import { OwnWrites } from '../../src/extension/ownWrites';
 import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
@@ -26,14 +27,17 @@ describe('environment health', () => {
     assert.match((venvHealth(tempDir()) as { problem: string }).problem, /is not a virtual environment any more/);
   });
 
-  it("says when a venv's creation or its requirements install did not finish", async () => {
+  it("says when a venv's creation did not finish; one whose requirements failed to install works", async () => {
     const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
     const interpreter = await baseInterpreter(exe);
     const dir = tempDir();
     writeFileSync(path.join(dir, 'requirements.txt'), '--no-index\nno-such-thing==1.0\n');
     const dest = path.join(dir, '.venv');
     await assert.rejects(createVenv({ interpreter, dest, requirements: [path.join(dir, 'requirements.txt')], cacheDir: path.join(tempDir(), 'cache') }));
-    assert.deepEqual(venvHealth(dest), { ok: false, problem: '.venv was created, but installing its requirements did not finish; sync or recreate the environment' });
+    assert.deepEqual(venvHealth(dest), { ok: true });
+    // What a creation killed halfway leaves (the kill itself is tested in createSafety.test.ts).
+    markIncomplete(dest, { stage: 'creating', executable: exe, version: interpreter.version });
+    assert.deepEqual(venvHealth(dest), { ok: false, problem: 'Creating .venv did not finish; recreate the environment' });
   });
 
   it('notices a base interpreter upgraded underneath the venv', async () => {

@@ -71,6 +71,40 @@ describe('process runner', () => {
     assert.equal(error.message, 'Interpreter /usr/bin/python3 did not finish within 0.3 s');
   });
 
+  describe('a descendant that leaves the process group (setsid) and keeps the pipes open', () => {
+    /** Python forking a child that calls setsid() and sleeps with stdout still open; the child's pid goes to `pidFile`. */
+    const escapee = (pidFile: string, parentSleeps: number): string =>
+      `import os, sys, time\npid = os.fork()\nif pid == 0:\n    os.setsid()\n    time.sleep(60)\n    os._exit(0)\nopen(${JSON.stringify(pidFile)}, 'w').write(str(pid))\nprint('parent done', flush=True)\ntime.sleep(${parentSleeps})`;
+
+    it('a timeout ends the wait at the deadline and kills the escaped child too', async () => {
+      const pidFile = path.join(tempDir(), 'escapee.pid');
+      const started = Date.now();
+      const error = await run([python, '-c', escapee(pidFile, 60)], { timeoutMs: 1000 }).catch((e: unknown) => e);
+      const took = Date.now() - started;
+      assert.ok(error instanceof ProcessError && error.timedOut, String(error));
+      assert.ok(took < 1800, `reported after ${took} ms, for a 1000 ms deadline`);
+      const escaped = Number(readFileSync(pidFile, 'utf8'));
+      for (let i = 0; i < 40 && alive(escaped); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(alive(escaped), false, 'the setsid child was found through /proc and killed');
+    });
+
+    it('a process that exits normally is reported once it has exited, whatever its escaped child holds', async () => {
+      const pidFile = path.join(tempDir(), 'escapee.pid');
+      const started = Date.now();
+      const { stdout } = await run([python, '-c', escapee(pidFile, 0)]);
+      assert.equal(stdout, 'parent done');
+      assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+      process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+    });
+  });
+
+  it('a process that ignores SIGTERM is still reported at its deadline', async () => {
+    const started = Date.now();
+    const error = await run([python, '-c', 'import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint("ready", flush=True)\ntime.sleep(60)'], { timeoutMs: 500 }).catch((e: unknown) => e);
+    assert.ok(error instanceof ProcessError && error.timedOut);
+    assert.ok(Date.now() - started < 1200, `reported after ${Date.now() - started} ms, for a 500 ms deadline`);
+  });
+
   it('an already-aborted signal starts nothing', async () => {
     const controller = new AbortController();
     controller.abort();

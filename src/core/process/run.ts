@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { CancelledError, UserError } from '../errors';
 
 /** Receives every command line core runs, already quoted for reading (never for executing). */
@@ -68,7 +69,10 @@ export function formatCommandLine(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
+/** How long a cancelled process tree gets between SIGTERM and SIGKILL, ms. */
 const KILL_GRACE_MS = 2000;
+/** How long output may keep arriving after the process itself exited, ms (descendants holding the pipes). */
+const DRAIN_MS = 1000;
 
 /**
  * execa is the largest module core uses; the CLI's commands that spawn nothing on a warm cache
@@ -104,21 +108,35 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     maxBuffer: 64 * 1024 * 1024,
   });
 
-  let timedOut = false;
-  const killTree = (): void => {
-    const pid = child.pid;
-    if (pid === undefined) return;
-    signalGroup(pid, 'SIGTERM');
-    setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+  const pid = child.pid;
+  // Settles when the process itself exits, whatever its descendants still hold open.
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+  // A descendant that left the process group (setsid) can hold stdout open forever: once the
+  // process has exited (or been killed), its output gets a moment to drain, then the pipes are cut.
+  const cutPipes = (): void => {
+    child.stdout?.destroy();
+    child.stderr?.destroy();
   };
-  const onAbort = (): void => killTree();
+  void exited.then(() => setTimeout(cutPipes, DRAIN_MS).unref());
+
+  let stop: ((why: 'timeout' | 'abort') => void) | undefined;
+  const stopped = new Promise<'timeout' | 'abort'>((resolve) => (stop = resolve));
+  const onAbort = (): void => {
+    if (pid !== undefined) killTree(pid, 'SIGTERM');
+    stop?.('abort');
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const timer =
     options.timeoutMs === undefined
       ? undefined
       : setTimeout(() => {
-          timedOut = true;
-          killTree();
+          // The deadline is the deadline: no grace for a process that ignores SIGTERM.
+          if (pid !== undefined) killTree(pid, 'SIGKILL');
+          cutPipes();
+          stop?.('timeout');
         }, options.timeoutMs);
 
   const streams = options.onLine
@@ -130,14 +148,28 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     : Promise.resolve();
 
   try {
-    const [result] = await Promise.all([child, streams.catch(() => undefined)]);
+    const finished = Promise.all([child, streams.catch(() => undefined)]).then(([result]) => result);
+    const outcome = await Promise.race([finished, stopped]);
+    if (outcome === 'timeout') {
+      void finished.catch(() => undefined);
+      throw new ProcessError(`${what} did not finish within ${formatSeconds(options.timeoutMs ?? 0)}`, commandLine, undefined, '', '', true);
+    }
+    if (outcome === 'abort') {
+      // Cancelled: the tree got SIGTERM; it gets SIGKILL after a grace period, and the caller
+      // hears back once the process is gone (or the grace is over), never later.
+      const hard = setTimeout(() => pid !== undefined && killTree(pid, 'SIGKILL'), KILL_GRACE_MS);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, KILL_GRACE_MS + DRAIN_MS))]);
+      clearTimeout(hard);
+      if (pid !== undefined) killTree(pid, 'SIGKILL');
+      cutPipes();
+      void finished.catch(() => undefined);
+      throw new CancelledError(what);
+    }
+    const result = outcome;
     if (options.signal?.aborted) throw new CancelledError(what);
     const stdout = String(result.stdout ?? '');
     const stderr = String(result.stderr ?? '');
-    if (timedOut) {
-      throw new ProcessError(`${what} did not finish within ${formatSeconds(options.timeoutMs ?? 0)}`, commandLine, undefined, stdout, stderr, true);
-    }
-    if (result.failed) {
+    if (result.failed && result.exitCode !== 0) {
       const cause = result.exitCode !== undefined ? `exited with code ${result.exitCode}` : result.signal ? `was killed by ${result.signal}` : startFailure(file, result.code);
       const detail = lastMeaningfulLine(stderr) ?? lastMeaningfulLine(stdout);
       throw new ProcessError(`${what} ${cause}${detail ? `: ${detail}` : ''}`, commandLine, result.exitCode, stdout, stderr, false);
@@ -147,6 +179,53 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     if (timer) clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * Signals a process tree: its process group, and (on Linux) every descendant found through
+ * `/proc`, so one that left the group with `setsid()` is reached too. Descendants are listed
+ * before anything is signalled, while they are still linked to their parents.
+ */
+function killTree(pid: number, signal: NodeJS.Signals): void {
+  const descendants = descendantsOf(pid);
+  signalGroup(pid, signal);
+  for (const child of descendants) {
+    try {
+      process.kill(child, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** Every descendant of `root` by parent pid, from `/proc/PID/stat`; empty where there is no `/proc`. */
+function descendantsOf(root: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      // Field 4 is the parent pid; the command name before it may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while listing.
+    }
+  }
+  const found: number[] = [];
+  const queue = [root];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of children.get(next) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
 }
 
 /** Why a program could not start, from the spawn error code (ENOENT, EACCES...). */
@@ -209,17 +288,21 @@ export async function startProcess(argv: readonly string[], options: Pick<RunOpt
       for await (const line of child.iterable({ from: stream })) options.onLine?.(line, stream);
     })().catch(() => undefined);
   }
-  const exited = child.then((r) => r.exitCode);
+  // The process's own exit, not its pipes closing: a descendant may hold those open.
+  const exited = new Promise<number | undefined>((resolve) => child.once('exit', (code) => resolve(code ?? undefined)));
+  void child.catch(() => undefined);
   return {
     pid,
     ...(options.pipes && child.stdin && child.stdout ? { stdin: child.stdin, stdout: child.stdout } : {}),
     exited,
     stop: async () => {
-      signalGroup(pid, 'SIGTERM');
-      const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
+      killTree(pid, 'SIGTERM');
+      const timer = setTimeout(() => killTree(pid, 'SIGKILL'), KILL_GRACE_MS);
       await exited;
       clearTimeout(timer);
-      signalGroup(pid, 'SIGKILL');
+      killTree(pid, 'SIGKILL');
+      child.stdout?.destroy();
+      child.stderr?.destroy();
     },
   };
 }

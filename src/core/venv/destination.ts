@@ -3,7 +3,7 @@
  * the way, and the mark a creation leaves until it has finished, so a creation that was killed
  * or failed can be told apart from a venv someone uses.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, UserError } from '../errors';
 import { readPyvenvCfg } from './pyvenvCfg';
@@ -86,7 +86,23 @@ export function removeCreated(dir: string, keepFolder: boolean): void {
     rmSync(dir, { recursive: true, force: true });
     return;
   }
-  for (const entry of readdirSafe(dir)) rmSync(path.join(dir, entry), { recursive: true, force: true });
+  for (const entry of readdirSafe(dir)) removeEntry(path.join(dir, entry));
+}
+
+/**
+ * Removes a file, link or folder. A link is unlinked, never followed: Node 24's `rmSync` with
+ * `force` leaves a dangling symlink in place (`lib64` once `lib` is gone).
+ */
+function removeEntry(entry: string): void {
+  try {
+    if (!lstatSync(entry).isDirectory()) {
+      unlinkSync(entry);
+      return;
+    }
+  } catch {
+    return;
+  }
+  rmSync(entry, { recursive: true, force: true });
 }
 
 function readdirSafe(dir: string): string[] {
