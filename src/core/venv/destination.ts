@@ -118,6 +118,26 @@ const LOCK_POLL_MS = 150;
 /** A lock not refreshed for this long belongs to a process that died (proper-lockfile's `stale`, ms). */
 const LOCK_STALE_MS = 10_000;
 
+/** The file in a held lock naming the process that holds it. */
+const OWNER = 'owner';
+
+/** True when the lock names its holder's pid and no process with that pid runs here any more. */
+function ownerIsGone(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(lock, OWNER), 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /**
  * The lock file for creating `dir`: a hidden sibling, on the same file system, so every process
  * creating the same folder meets the same lock whatever its cache folder.
@@ -129,7 +149,8 @@ export function lockPath(dir: string): string {
 /**
  * Holds the creation lock of `dir` while `work` runs, so two creators of one folder never
  * interleave: a second one waits (telling `onWait` once), then sees the first one's venv.
- * A lock left by a killed process goes stale after {@link LOCK_STALE_MS} and is taken over.
+ * A lock whose holder's process is gone is taken over at once; one that names no holder goes
+ * stale after {@link LOCK_STALE_MS} (proper-lockfile's rule) and is taken over then.
  * proper-lockfile does the locking (an atomic `mkdir`, refreshed while held).
  *
  * @throws {CancelledError} when `signal` aborts while waiting.
@@ -144,8 +165,14 @@ export async function withDestinationLock<T>(dir: string, work: () => Promise<T>
     if (options.signal?.aborted) throw new CancelledError(`Waiting for another creation of ${dir}`);
     try {
       release = await lock(dir, { realpath: false, lockfilePath: lockPath(dir), stale: LOCK_STALE_MS, onCompromised: () => undefined });
+      writeFileSync(path.join(lockPath(dir), OWNER), String(process.pid));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw new UserError(`Could not lock ${dir} for creation: ${(error as Error).message}`);
+      // A holder killed outright leaves its lock behind: when its process is gone, take over at once.
+      if (ownerIsGone(lockPath(dir))) {
+        rmSync(lockPath(dir), { recursive: true, force: true });
+        continue;
+      }
       if (!told) options.onWait?.();
       told = true;
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
@@ -154,6 +181,8 @@ export async function withDestinationLock<T>(dir: string, work: () => Promise<T>
   try {
     return await work();
   } finally {
+    // proper-lockfile removes its folder with rmdir: empty it first.
+    rmSync(path.join(lockPath(dir), OWNER), { force: true });
     await release().catch(() => undefined);
   }
 }
