@@ -14,17 +14,18 @@ import { userCacheDir } from './core/paths';
 import { isUsageError, print, writeTo, type Command } from './cli/command';
 
 const USAGE = `Usage:
-  venv-pilot discover [--json] [--workspace DIR]...
+  venv-pilot discover [--json] [--workspace DIR]... [--untrusted]
   venv-pilot find SPEC [--json]
-  venv-pilot create DEST [--python SPEC] [-r FILE]... [--copies|--symlinks]
+  venv-pilot create DEST [--python SPEC | --project DIR] [-r FILE]... [--copies|--symlinks]
           [--system-site-packages] [--prompt NAME] [--clear] [--no-vcs-ignore]
-          [--seed pip[,setuptools,wheel] | --no-seed] [--find-links DIR]... [--index-url URL]
-          [--offline] [--symlink-app-data] [--venv-module] [--json]
-  venv-pilot sync DEST -r FILE... [--exact] [--dry-run] [--offline] [--json]
+          [--seed pip[,setuptools,wheel] | --no-seed] [--symlink-app-data] [--venv-module]
+          [INDEX OPTIONS] [--json]
+  venv-pilot sync DEST -r FILE... [--exact] [--dry-run] [INDEX OPTIONS] [--json]
   venv-pilot freeze DEST [--all] [-o FILE]
   venv-pilot env DEST [--json]
   venv-pilot lsp --stdio
 
+INDEX OPTIONS: [--index-url URL] [--extra-index-url URL]... [--find-links DIR]... [--offline]
 SPEC is an interpreter path or a version such as 3, 3.12 or 3.12.1.`;
 
 /** Each command's module, loaded on demand: `create` never loads the language server, `freeze` never loads discovery. */
@@ -39,6 +40,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   // Internal: what `create` hands to a detached process.
   '__stage-spare': () => import('./cli/stageSpare'),
 };
+
+const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 
 const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -59,8 +62,16 @@ async function main(argv: string[]): Promise<number> {
     writeTo(2, (name && name !== '--help' && name !== '-h' ? `Unknown command "${name}"\n` : '') + USAGE + '\n');
     return name === '--help' || name === '-h' ? 0 : 2;
   }
+  // Ctrl+C, `kill`, or a closed terminal: cancel, which stops the process trees a command started
+  // (SIGTERM, then SIGKILL) before the command returns, so nothing such as pip runs on.
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  let signalled: keyof typeof SIGNAL_NUMBERS | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      signalled = signal;
+      controller.abort();
+    });
+  }
   try {
     const { command } = await load();
     const { values, positionals } = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: true, strict: true });
@@ -70,7 +81,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const usage = isUsageError(error);
     writeTo(2, `venv-pilot: ${describeError(error)}\n${usage ? USAGE + '\n' : ''}`);
-    return usage ? 2 : 1;
+    // The shell's convention for a process ended by a signal: 128 + its number.
+    return signalled ? 128 + SIGNAL_NUMBERS[signalled] : usage ? 2 : 1;
   }
 }
 

@@ -1,4 +1,6 @@
 /** `venv-pilot create DEST ...`: a venv made by the builtin creator (or `python -m venv`), seeded, with requirements installed. */
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describeBaseInterpreter } from '../core/discovery/describe';
 import { parseSpec } from '../core/discovery/spec';
@@ -6,9 +8,27 @@ import { seedCacheDir, userCacheDir } from '../core/paths';
 import { parseSeedRequest } from '../core/seed/wheels';
 import { spawnDetached } from '../core/process/run';
 import { createVenv } from '../core/venv/create';
+import { describeFsError } from '../core/errors';
+import { ensureFolder } from '../core/folders';
 import type { BaseInterpreter } from '../core/discovery/types';
 import { INDEX_OPTIONS, indexSettingsFrom, one, print, printJson, UsageError, warn, type Command, type Values } from './command';
 import { discoveryOptions } from './discovery';
+
+/**
+ * The seed cache, or, when it cannot be written (a read-only home, a full disk), a temporary
+ * one for this run only: creation works without the cache, only slower, and says so once.
+ */
+function writableSeedCache(): { dir: string; temporary: boolean } {
+  const dir = seedCacheDir(userCacheDir());
+  try {
+    ensureFolder(dir);
+    accessSync(dir, constants.W_OK);
+    return { dir, temporary: false };
+  } catch (error) {
+    warn(`warning: the cache folder ${dir} cannot be written (${describeFsError(error)}); seeding without it, which is slower`);
+    return { dir: mkdtempSync(path.join(os.tmpdir(), 'venv-pilot-seed-')), temporary: true };
+  }
+}
 
 /** The project a venv is for: `--project`, else the folder of the first requirements file, else the venv's parent folder. */
 function projectFolder(project: string | undefined, requirements: readonly string[], dest: string): string {
@@ -55,6 +75,7 @@ export const command: Command = {
     const spec = values.python as string | undefined;
     const requirements = (values.requirement as string[] | undefined) ?? [];
     const interpreter = await chooseInterpreter(spec, projectFolder(values.project as string | undefined, requirements, dest), values, signal);
+    const cache = writableSeedCache();
     const created = await createVenv({
       interpreter,
       dest,
@@ -66,12 +87,15 @@ export const command: Command = {
       noVcsIgnore: values['no-vcs-ignore'] === true,
       seed,
       findLinks,
-      appData: values['symlink-app-data'] ? 'symlink' : 'hardlink',
+      // A temporary cache is deleted below: the venv must not link into it.
+      appData: cache.temporary ? 'copy' : values['symlink-app-data'] ? 'symlink' : 'hardlink',
       useVenvModule: values['venv-module'] === true,
-      cacheDir: seedCacheDir(userCacheDir()),
+      cacheDir: cache.dir,
       pip: index,
       signal,
       onProgress: (_step, message) => warn(message),
+    }).finally(() => {
+      if (cache.temporary) rmSync(cache.dir, { recursive: true, force: true });
     });
     const summary = { venv: created.dir, python: created.python, interpreter: interpreter.path, version: interpreter.version, creator: created.creator, seeded: created.seeded };
     if (values.json) printJson(summary);
@@ -79,6 +103,6 @@ export const command: Command = {
     // The venv is ready: stage the next creation's spare in a detached process, so this one
     // returns now. If that process fails, the next creation lays its seeds itself.
     const cli = process.argv[1];
-    if (created.spare && cli) spawnDetached([process.execPath, cli, '__stage-spare', created.spare.cacheDir, ...created.spare.imageDirs]);
+    if (created.spare && cli && !cache.temporary) spawnDetached([process.execPath, cli, '__stage-spare', created.spare.cacheDir, ...created.spare.imageDirs]);
   },
 };

@@ -1,7 +1,7 @@
 /** Discovery options shared by the commands that find or probe interpreters. */
 import type { DiscoveryOptions } from '../core/discovery/types';
 import { probeCacheFile, userCacheDir } from '../core/paths';
-import type { Values } from './command';
+import { warn, type Values } from './command';
 
 /**
  * The CLI's discovery: the per-user probe cache, and the `--workspace` folders given. With
@@ -9,5 +9,5 @@ import type { Values } from './command';
  * run, the rule the extension applies to an untrusted workspace.
  */
 export function discoveryOptions(values: Values, signal: AbortSignal): DiscoveryOptions {
-  return { cacheFile: probeCacheFile(userCacheDir()), workspaceFolders: (values.workspace as string[] | undefined) ?? [], trustedWorkspace: values.untrusted !== true, signal };
+  return { cacheFile: probeCacheFile(userCacheDir()), workspaceFolders: (values.workspace as string[] | undefined) ?? [], trustedWorkspace: values.untrusted !== true, signal, onWarning: (message) => warn(`warning: ${message}`) };
 }

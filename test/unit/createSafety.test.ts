@@ -7,13 +7,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { ProcessError, run } from '../../src/core/process/run';
 import { createVenv } from '../../src/core/venv/create';
 import { INCOMPLETE_MARK, lockPath } from '../../src/core/venv/destination';
 import { CLI, cliRunner } from '../fixtures/cli';
-import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
-import { serveIndex } from '../fixtures/index';
+import { baseInterpreter, processesMentioning, pyenvPython, tempDir } from '../fixtures/machine';
+import { serveIndex, silentIndex } from '../fixtures/index';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 
@@ -257,5 +257,72 @@ describe('the folder the CLI runs in cannot stand in for pip or compileall', () 
     assert.deepEqual(marks(), []);
     const pycs = (await run(['find', cache, '-name', '*.pyc'])).stdout.split('\n').filter(Boolean);
     assert.ok(pycs.length > 100, `the seed image is precompiled (${pycs.length} .pyc files)`);
+  });
+});
+
+describe('a CLI told to stop stops what it started', () => {
+  const index = silentIndex();
+  before(() => index.listen());
+  after(() => index.close());
+
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    it(`${signal} during sync: pip's process tree is gone when the CLI exits, with code ${code}`, async () => {
+      const root = tempDir();
+      const dest = path.join(root, '.venv');
+      assert.equal((await cli(['create', dest, '--python', exe])).code, 0);
+      writeFileSync(path.join(root, 'requirements.txt'), 'pilotfish\n');
+      const child = spawn(process.execPath, [CLI, 'sync', dest, '-r', path.join(root, 'requirements.txt'), '--index-url', index.url()], { env: { ...process.env, XDG_CACHE_HOME: cacheHome }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      for (let i = 0; i < 200 && processesMentioning(dest).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(processesMentioning(dest).length >= 1, 'pip is running');
+      child.kill(signal);
+      assert.equal(await exited, code, stderr);
+      assert.deepEqual(processesMentioning(dest), [], 'no pip left running');
+      assert.match(stderr, /was cancelled/);
+    });
+  }
+});
+
+describe('a cache folder that cannot be written', () => {
+  /** A cache home the CLI cannot write: a plain file stands where its folder would go. */
+  function blockedCacheHome(): string {
+    const root = tempDir();
+    writeFileSync(path.join(root, 'blocked'), '');
+    return path.join(root, 'blocked', 'cache');
+  }
+
+  it('discover, find and create still work, each saying once that the cache could not be written', async () => {
+    const blocked = cliRunner(blockedCacheHome());
+    const discovered = await blocked(['discover', '--json']);
+    assert.equal(discovered.code, 0, discovered.stderr);
+    assert.ok((JSON.parse(discovered.stdout) as { interpreters: unknown[] }).interpreters.length > 0);
+    assert.equal(discovered.stderr.match(/could not be written/g)?.length, 1, discovered.stderr);
+    const found = await blocked(['find', '3']);
+    assert.equal(found.code, 0, found.stderr);
+    const dest = path.join(tempDir(), '.venv');
+    const created = await blocked(['create', dest, '--python', exe]);
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stderr, /the cache folder .* cannot be written \(a file is in the way of a folder\); seeding without it, which is slower/);
+    await assertWorks(dest);
+  });
+
+  it('a read-only file system is called that, not ENOENT', async (t) => {
+    const mountPoint = tempDir();
+    try {
+      await run(['mount', '-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', mountPoint]);
+    } catch {
+      return t.skip('cannot mount a read-only tmpfs here (not root, or no mount permission)');
+    }
+    try {
+      const readOnly = cliRunner(path.join(mountPoint, 'cache'));
+      const discovered = await readOnly(['discover']);
+      assert.equal(discovered.code, 0, discovered.stderr);
+      assert.match(discovered.stderr, /could not be written \(read-only file system\)/);
+      assert.doesNotMatch(discovered.stderr, /ENOENT/);
+    } finally {
+      await run(['umount', mountPoint]).catch(() => undefined);
+    }
   });
 });

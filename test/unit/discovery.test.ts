@@ -6,7 +6,7 @@ import { discoverInterpreters } from '../../src/core/discovery/discover';
 import { pathLocator, workspaceLocator } from '../../src/core/discovery/locators';
 import type { Interpreter } from '../../src/core/discovery/types';
 import { run } from '../../src/core/process/run';
-import { buildHangingBinary, linkInterpreter, processesMentioning, pyenvPython, pyenvVersions, PYENV_VERSIONS, tempDir, writeScript } from '../fixtures/machine';
+import { buildHangingBinary, buildSetsidBinary, linkInterpreter, processesMentioning, pyenvPython, pyenvVersions, PYENV_VERSIONS, tempDir, writeScript } from '../fixtures/machine';
 
 const home = path.dirname(path.dirname(PYENV_VERSIONS));
 const python = pyenvPython('3.12') ?? '/usr/bin/python3';
@@ -121,6 +121,91 @@ describe('discovery never hangs and reports every broken interpreter with its re
     assert.match(messages.pypy3 ?? '', /exited with code 1/);
     assert.equal(messages['python3.0'], `Interpreter ${path.join(bin, 'python3.0')} is a broken link`);
     assert.deepEqual(processesMentioning(`sleep 60 # ${root}`), [], 'hung probes were killed');
+  });
+
+  it('an interpreter whose child leaves the process group (setsid) and keeps stdout open is reported at the deadline, and the child is killed', async (t) => {
+    const root = tempDir();
+    const exe = await buildSetsidBinary(path.join(root, 'bin'), 'python3');
+    if (!exe) return t.skip('no C compiler (cc) to build the setsid fixture');
+    const started = Date.now();
+    const result = await discoverInterpreters({ env: { PATH: path.join(root, 'bin') }, home: root, probeTimeoutMs: 1000, locators: [pathLocator] });
+    const took = Date.now() - started;
+    assert.ok(took < 2500, `discovery returned after ${took} ms, for a 1 s deadline`);
+    assert.deepEqual(result.problems.map((p) => [p.message, p.transient]), [[`Interpreter ${exe} is not responding: no answer within 1 s, so it was stopped`, true]]);
+    const child = Number(readFileSync(`${exe}.child`, 'utf8'));
+    for (let i = 0; i < 40 && existsSync(`/proc/${child}`) && !/\) Z/.test(readFileSync(`/proc/${child}/stat`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(!existsSync(`/proc/${child}`) || /\) Z/.test(readFileSync(`/proc/${child}/stat`, 'utf8')), 'the escaped child is gone');
+  });
+
+  it('60 hung interpreters first on PATH: every healthy one is still found within the 5 s deadline, and no timeout is cached', async (t) => {
+    const root = tempDir();
+    const dirs: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const dir = path.join(root, `hung-${i}`);
+      writeScript(path.join(dir, 'python3'), `sleep 60 # ${root}`);
+      dirs.push(dir);
+    }
+    const healthy = pyenvVersions().slice(0, 5).map((v, i) => linkInterpreter(path.join(PYENV_VERSIONS, v, 'bin', 'python'), path.join(root, `ok-${i}`, 'python3')));
+    const cacheFile = path.join(root, 'cache', 'interpreters.json');
+    const started = Date.now();
+    const result = await discoverInterpreters({ env: { PATH: [...dirs, ...healthy.map((h) => path.dirname(h))].join(':') }, home: root, cacheFile, locators: [pathLocator] });
+    const took = Date.now() - started;
+    t.diagnostic(`discovery with 60 hung interpreters on PATH and a 5 s deadline took ${took} ms`);
+    assert.deepEqual(result.interpreters.map((i) => i.path).sort(), [...healthy].sort(), 'every healthy interpreter is found');
+    assert.equal(result.problems.filter((p) => p.transient).length, 60);
+    assert.ok(took < 6500, `took ${took} ms`);
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { error?: string }> };
+    assert.deepEqual(Object.values(cached.entries).filter((e) => e.error), [], 'no "not responding" is cached');
+    assert.deepEqual(processesMentioning(`sleep 60 # ${root}`), [], 'hung probes were killed');
+  });
+
+  it('escape sequences an interpreter prints are escaped in the report, and many probes raise no listener warning', async () => {
+    const root = tempDir();
+    const bin = path.join(root, 'bin');
+    writeScript(path.join(bin, 'python3'), `printf '\\033]0;pwned\\007\\033[2J'`);
+    for (let i = 0; i < 15; i++) linkInterpreter(python, path.join(root, `more-${i}`, 'python3'));
+    const warnings: string[] = [];
+    const onWarning = (w: Error): number => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const result = await discoverInterpreters({ env: { PATH: [bin, ...Array.from({ length: 15 }, (_, i) => path.join(root, `more-${i}`))].join(':') }, home: root, locators: [pathLocator], signal: controller.signal });
+      const message = result.problems.find((p) => p.path === path.join(bin, 'python3'))?.message ?? '';
+      assert.ok(!/[\x00-\x1f\x7f]/.test(message), JSON.stringify(message));
+      assert.match(message, /\\x1b\]0;pwned\\x07\\x1b\[2J/);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('a poisoned cache entry costs that entry, not every command', async () => {
+    const root = tempDir();
+    const cacheFile = path.join(root, 'interpreters.json');
+    linkInterpreter(python, path.join(root, 'bin', 'python3'));
+    const options = { env: { PATH: path.join(root, 'bin') }, home: root, cacheFile, locators: [pathLocator] };
+    await discoverInterpreters(options);
+    const doc = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, unknown> };
+    const [exe] = Object.keys(doc.entries);
+    doc.entries[exe ?? ''] = { ...(doc.entries[exe ?? ''] as object), info: null };
+    doc.entries['/elsewhere/python'] = null;
+    writeFileSync(cacheFile, JSON.stringify(doc));
+    const result = await discoverInterpreters(options);
+    assert.deepEqual(result.interpreters.map((i) => i.path), [path.join(root, 'bin', 'python3')]);
+    assert.equal(result.probesRun, 1, 'the poisoned entry was probed again');
+    assert.deepEqual(Object.keys((JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: object }).entries), [exe], 'and rewritten; the null entry is gone');
+  });
+
+  it('a cache that cannot be written: discovery works without it and says so once', async () => {
+    const root = tempDir();
+    writeFileSync(path.join(root, 'a-file'), '');
+    linkInterpreter(python, path.join(root, 'bin', 'python3'));
+    const warnings: string[] = [];
+    const result = await discoverInterpreters({ env: { PATH: path.join(root, 'bin') }, home: root, cacheFile: path.join(root, 'a-file', 'venv-pilot', 'interpreters.json'), locators: [pathLocator], onWarning: (m) => warnings.push(m) });
+    assert.equal(result.interpreters.length, 1);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /could not be written \(a file is in the way of a folder\); discovery works without it/);
   });
 
   it('copes with a PATH folder of 2,000 files and with folders it cannot read', async () => {

@@ -1,4 +1,5 @@
-import { promises as fsp, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { ensureFolder } from '../folders';
 import { writeFileAtomically } from '../atomicWrite';
 import path from 'node:path';
 import type { ProbeInfo } from './types';
@@ -38,14 +39,46 @@ export function isFresh(entry: FileKey | undefined, key: FileKey): boolean {
   return !!entry && entry.mtimeMs === key.mtimeMs && entry.ctimeMs === key.ctimeMs && entry.size === key.size;
 }
 
-/** Reads the cache; a missing, unreadable or older-format file is an empty cache, never an error. */
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/** The probe fields the rest of discovery reads without checking (see `ProbeInfo`). */
+function isValidInfo(info: unknown): info is ProbeInfo {
+  const i = info as Partial<Record<keyof ProbeInfo, unknown>> | null;
+  return (
+    !!i &&
+    typeof i === 'object' &&
+    isString(i.version) &&
+    Array.isArray(i.versionInfo) &&
+    i.versionInfo.length >= 3 &&
+    i.versionInfo.slice(0, 3).every(isNumber) &&
+    isString(i.implementation) &&
+    isString(i.executable) &&
+    isString(i.prefix) &&
+    isString(i.basePrefix) &&
+    isNumber(i.bits) &&
+    isString(i.platform)
+  );
+}
+
+/** True for a well-formed {@link CachedProbe}. */
+export function isValidEntry(entry: unknown): entry is CachedProbe {
+  const e = entry as Record<string, unknown> | null;
+  if (!e || typeof e !== 'object' || !isNumber(e.mtimeMs) || !isNumber(e.ctimeMs) || !isNumber(e.size)) return false;
+  return 'info' in e ? isValidInfo(e.info) : isString(e.error);
+}
+
+/** Reads the cache; a missing, unreadable or older-format file is an empty cache, never an error, and a malformed entry is dropped. */
 export async function loadProbeCache(file: string | undefined): Promise<ProbeCache> {
   const empty: ProbeCache = { version: CACHE_VERSION, entries: {} };
   if (!file) return empty;
   try {
     // One small local file, read synchronously like the rest of a warm discovery's checks.
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as ProbeCache;
-    return parsed.version === CACHE_VERSION && parsed.entries && typeof parsed.entries === 'object' ? parsed : empty;
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<ProbeCache> | null;
+    if (parsed?.version !== CACHE_VERSION || !parsed.entries || typeof parsed.entries !== 'object') return empty;
+    // One bad entry (a hand edit, a bug in an older version) costs that entry, never the cache.
+    const entries = Object.fromEntries(Object.entries(parsed.entries).filter(([exe, entry]) => exe.length > 0 && isValidEntry(entry)));
+    return { version: CACHE_VERSION, entries };
   } catch {
     return empty;
   }
@@ -58,6 +91,6 @@ export async function loadProbeCache(file: string | undefined): Promise<ProbeCac
  */
 export async function saveProbeCache(file: string, entries: Readonly<Record<string, CachedProbe>>): Promise<void> {
   const current = await loadProbeCache(file);
-  await fsp.mkdir(path.dirname(file), { recursive: true });
+  ensureFolder(path.dirname(file));
   await writeFileAtomically(file, JSON.stringify({ version: CACHE_VERSION, entries: { ...current.entries, ...entries } } satisfies ProbeCache));
 }

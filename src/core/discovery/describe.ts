@@ -1,10 +1,10 @@
 import { closeSync, promises as fsp, openSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { describeError, UserError } from '../errors';
+import { describeError, describeFsError, UserError } from '../errors';
 import { owningVenv, readPyvenvCfg } from '../venv/pyvenvCfg';
 import { fileKey, isFresh, loadProbeCache, saveProbeCache, type CachedProbe } from './cache';
 import { venvKind } from './locators/context';
-import { probeInterpreter } from './probe';
+import { ProbeTimeoutError, probeInterpreter } from './probe';
 import { LOCATOR_ORDER, type BaseInterpreter, type Candidate, type DiscoveryOptions, type DiscoveryProblem, type DiscoveryResult, type Interpreter, type ProbeInfo } from './types';
 
 /*
@@ -14,8 +14,13 @@ import { LOCATOR_ORDER, type BaseInterpreter, type Candidate, type DiscoveryOpti
  * loading any locator.
  */
 
-/** After this long a probe no longer holds a pool slot: it is probably hung, and others should not wait on it. */
-const SLOW_PROBE_MS = 500;
+/**
+ * After this long (ms) a probe no longer holds a pool slot. A healthy interpreter answers in tens
+ * of ms, so one still running is probably hung, and the others should not queue behind it: with
+ * 60 hung interpreters first in line, the last healthy one starts after 60 / 4 × 150 ms ≈ 2.3 s,
+ * inside the 5 s deadline.
+ */
+const SLOW_PROBE_MS = 150;
 
 /** A candidate after filesystem checks: what it is, and what makes it distinct from the others. */
 interface ResolvedCandidate extends Candidate {
@@ -45,6 +50,7 @@ export async function describeCandidates(candidates: readonly Candidate[], optio
   const probed: Record<string, CachedProbe> = {};
   const probe = probePool(options);
   let probesRun = 0;
+  const timedOut = new Set<string>();
   const described = await Promise.all(
     unique.map(async (candidate): Promise<Interpreter | undefined> => {
       let interpreter: Interpreter | undefined;
@@ -57,21 +63,27 @@ export async function describeCandidates(candidates: readonly Candidate[], optio
         let outcome: CachedProbe | undefined = cached && isFresh(cached, key) ? cached : undefined;
         if (!outcome && key) {
           probesRun++;
+          let transient = false;
           outcome = await probe(candidate.path).then((info) => ({ ...key, info }), (error: unknown) => {
             if (options.signal?.aborted) throw error;
+            transient = error instanceof ProbeTimeoutError;
             return { ...key, error: describeError(error) };
           });
-          probed[candidate.path] = outcome;
+          if (transient) timedOut.add(candidate.path);
+          else probed[candidate.path] = outcome;
         }
         if (!outcome) problems.push({ path: candidate.path, message: `Interpreter ${candidate.path} cannot be read` });
-        else if ('error' in outcome) problems.push({ path: candidate.path, message: outcome.error });
+        else if ('error' in outcome) problems.push({ path: candidate.path, message: outcome.error, ...(timedOut.has(candidate.path) ? { transient: true } : {}) });
         else interpreter = toInterpreter(candidate, outcome.info, true);
       }
       if (interpreter) options.onInterpreter?.(interpreter);
       return interpreter;
     }),
   );
-  if (options.cacheFile && probesRun > 0) await saveProbeCache(options.cacheFile, probed);
+  if (options.cacheFile && Object.keys(probed).length > 0) {
+    // The cache is an optimisation: discovery works without it, and says so once.
+    await saveProbeCache(options.cacheFile, probed).catch((error: unknown) => options.onWarning?.(`The interpreter cache ${options.cacheFile} could not be written (${describeFsError(error)}); discovery works without it, but probes every interpreter each time`));
+  }
   const interpreters = described.filter((i): i is Interpreter => i !== undefined).sort(compareInterpreters);
   return { interpreters, problems, probesRun };
 }

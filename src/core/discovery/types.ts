@@ -95,6 +95,8 @@ export interface DiscoveryProblem {
   readonly path: string;
   /** One actionable line, e.g. "Interpreter /x/python did not answer within 5 s". */
   readonly message: string;
+  /** The probe ran out of time: a fact about this run (a busy machine), not about the interpreter; never cached. */
+  readonly transient?: boolean;
 }
 
 /** Result of one discovery run. `interpreters` is sorted newest version first. */
@@ -128,6 +130,8 @@ export interface DiscoveryOptions {
   readonly probeTimeoutMs?: number;
   /** Probes using the CPU at once. Default 4. A probe still running after 500 ms stops counting, so hung interpreters cannot starve the rest. */
   readonly concurrency?: number;
+  /** Told once per run about something that did not stop discovery, e.g. a cache that could not be written. */
+  readonly onWarning?: (message: string) => void;
   /** Called with each interpreter as soon as it is known (cache hits first), before the sorted result. */
   readonly onInterpreter?: (interpreter: Interpreter) => void;
   readonly signal?: AbortSignal;
