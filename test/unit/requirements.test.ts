@@ -130,6 +130,43 @@ describe('requirements parser agrees with pip 23.2.1', () => {
     assert.deepEqual(disagreements, []);
   });
 
+  it('on files in other encodings than UTF-8, decoded as pip.utils.encoding.auto_decode does', { skip: noOracle }, async () => {
+    const utf16le = (text: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const cases: [title: string, bytes: Buffer][] = [
+      ['UTF-16 LE with a BOM', utf16le('--no-index\r\nrequests==2.31.0  # caf\u00e9\r\nflask\r\n')],
+      ['UTF-16 BE with a BOM', Buffer.from(utf16le('requests>=2\n-c c.txt\n')).swap16()],
+      ['UTF-8 with a BOM and a coding line', Buffer.from('\uFEFF# -*- coding: latin-1 -*-\nrequests  # caf\u00e9\n')],
+      ['latin-1 declared on the first line', Buffer.from('# -*- coding: latin-1 -*-\nrequests  # caf\u00e9\n', 'latin1')],
+      ['latin-1 declared on the second line', Buffer.from('# header\n# vim: set fileencoding=iso-8859-1 :\nflask  # na\u00efve\n', 'latin1')],
+      ['cp1252 declared', Buffer.concat([Buffer.from('# coding: cp1252\nrequests  # '), Buffer.from([0x80, 0x0a])])],
+      ['koi8-r declared', Buffer.concat([Buffer.from('# coding=koi8-r\nrequests  # '), Buffer.from([0xf0, 0xd2, 0xc9, 0x0a])])],
+      ['latin-1 bytes and no declaration', Buffer.from('requests  # caf\u00e9\n', 'latin1')],
+      ['a declaration on the third line', Buffer.from('\n\n# -*- coding: latin-1 -*-\nrequests  # caf\u00e9\n', 'latin1')],
+      ['a declaration in a requirement line', Buffer.from('requests  # -*- coding: latin-1 -*- caf\u00e9\n', 'latin1')],
+      ['an unknown encoding declared', Buffer.from('# coding: klingon\nrequests\n')],
+      ['UTF-16 with an odd byte', Buffer.concat([utf16le('requests\n'), Buffer.from([0x41])])],
+    ];
+    const root = tempDir();
+    const files = cases.map(([, bytes], i) => {
+      const dir = path.join(root, `case-${i}`);
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'requirements.txt'), bytes);
+      writeFileSync(path.join(dir, 'c.txt'), 'requests<3\n');
+      return { file: path.join(dir, 'requirements.txt'), cwd: dir };
+    });
+    const pip = await ask(files);
+    // pip falls back to its locale's encoding: give ours the locale the oracle runs in.
+    const env = { LC_ALL: process.env.LC_ALL, LC_CTYPE: process.env.LC_CTYPE, LANG: process.env.LANG, PYTHONUTF8: process.env.PYTHONUTF8 };
+    const disagreements = cases.flatMap(([title], i) => {
+      const expected = pip[i] as PipVerdict;
+      const ours = verdict(parseRequirementsFile(files[i]?.file ?? '', { env }).items);
+      const same = expected.ok === ours.ok && (!expected.ok || (expected.count === ours.count && expected.reqs.every((r, j) => r.name === ours.reqs[j]?.name && r.constraint === ours.reqs[j]?.constraint)));
+      return same ? [] : [`${title}: pip ${JSON.stringify(expected)} / ours ${JSON.stringify(ours)}`];
+    });
+    assert.deepEqual(disagreements, []);
+    assert.deepEqual(pip.map((v) => v.ok), [true, true, true, true, true, true, true, false, false, false, false, false], 'the cases cover both verdicts');
+  });
+
   it('on all 45 files of the real-world corpus, and on SOURCES.md', { skip: noOracle }, async () => {
     const files: string[] = [];
     const walk = (dir: string): void => {

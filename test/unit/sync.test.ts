@@ -73,7 +73,8 @@ describe('sync against real pip', () => {
     const progress: string[] = [];
     const first = await sync({ onProgress: (m) => progress.push(m) });
     assert.equal(first.install.length, 1);
-    assert.ok(progress.some((m) => /^Installing package 1 \(1 requested\): pilotfish/.test(m)), progress.join('\n'));
+    assert.ok(progress.some((m) => /^\[1\] (Collecting|Processing) pilotfish/.test(m)), progress.join('\n'));
+    assert.ok(!progress.some((m) => m.startsWith('Requirement already satisfied')), 'the chatter stays out of the progress');
     assert.equal((await run([venv.python, '-c', 'import pilotfish; print(pilotfish.__version__)'])).stdout, '1.0.0');
     assert.equal(isStale(venv.dir, [file], `${exe}|${interpreter.version}`), false);
     const ran = commands.length;
@@ -203,5 +204,30 @@ describe('pip runs isolated from the folder it runs in', () => {
     writeFileSync(path.join(hostile, 'pip', '__main__.py'), 'print("Successfully installed gamma")\n');
     await sync({ cwd: hostile });
     assert.equal((await run([venv.python, '-c', 'import pilotfish; print(pilotfish.__version__)'])).stdout, '1.0.0');
+  });
+});
+
+describe('sync progress and turns', () => {
+  it('progress is per package, pip warnings and errors included; "Requirement already satisfied" goes to the log only', async () => {
+    const { file, sync } = await project('remora==0.3.0\n');
+    await sync();
+    writeFileSync(file, `--no-index\n--find-links ${wheels}\nremora==0.3.0\npilotfish==1.0.0\n`);
+    const progress: string[] = [];
+    const details: string[] = [];
+    await sync({ onProgress: (m) => progress.push(m), onDetail: (l) => details.push(l) });
+    assert.deepEqual(progress.filter((m) => m.startsWith('[')), ['[1] Processing pilotfish-1.0.0-py2.py3-none-any.whl']);
+    assert.ok(progress.includes('Installing 1 package: pilotfish'), progress.join('\n'));
+    assert.ok(progress.some((m) => m.startsWith('Successfully installed pilotfish-1.0.0')), progress.join('\n'));
+    assert.ok(details.some((l) => l.startsWith('Requirement already satisfied: remora')), details.join('\n'));
+    assert.ok(!progress.some((m) => m.startsWith('Requirement already satisfied')));
+  });
+
+  it('two syncs of one venv take turns: the second waits, says so, and finds nothing left to do', async () => {
+    const { venv, sync } = await project('pilotfish==1.0.0\n');
+    const secondProgress: string[] = [];
+    const [first, second] = await Promise.all([sync({ onProgress: () => undefined }), new Promise((r) => setTimeout(r, 50)).then(() => sync({ onProgress: (m) => secondProgress.push(m) }))]);
+    assert.equal(first.install.length, 1);
+    assert.ok(secondProgress.some((m) => m.startsWith(`Waiting for another venv-pilot process that is changing ${venv.dir}`)), secondProgress.join('\n'));
+    assert.deepEqual(second.install, [], 'planned again after waiting: the first sync did it all');
   });
 });

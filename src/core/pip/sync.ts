@@ -6,6 +6,7 @@ import type { MarkerEnvironment } from '../requirements/pep508';
 import { planSync, requirementsHash, writeStamp, type SyncPlan } from '../requirements/sync';
 import { effectiveIndexSettings, isEmptyIndexSettings, readIndexSettings, writeIndexSettings } from './indexState';
 import { installedDistributions } from './installed';
+import { withDestinationLock } from '../venv/destination';
 import { pipInstall, pipUninstall, requirementArgs, type PipSettings } from './install';
 
 /** Options for {@link syncVenv}. */
@@ -24,8 +25,10 @@ export interface SyncOptions {
   readonly pip?: PipSettings;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly signal?: AbortSignal;
-  /** Progress in words, with a per-package count: "Installing package 2 (1 requested): remora-0.3.0-py3-none-any.whl". */
+  /** Progress in words: per package ("[2] Collecting remora==0.3.0"), pip's warnings and errors, and what was installed. */
   readonly onProgress?: (message: string) => void;
+  /** pip's other output lines ("Requirement already satisfied: …"), for a log. */
+  readonly onDetail?: (line: string) => void;
   readonly log?: CommandLogger;
   /** The folder pip runs in and relative requirements (`-e .`) mean; default this process's. */
   readonly cwd?: string;
@@ -37,10 +40,29 @@ function where(item: Extract<RequirementsItem, { kind: 'error' }>): string {
 }
 
 /**
+ * What a line of pip's install output means to a user: per-package progress (`[3] Collecting
+ * mdurl~=0.1`, "Installing 13 packages: …"), warnings and errors, or `undefined` for the chatter
+ * ("Requirement already satisfied", download bars) that belongs in the log only. `seen` counts
+ * the packages collected so far.
+ */
+export function progressOf(line: string, seen: number): { message: string; collected: boolean } | undefined {
+  const collecting = /^(Collecting|Processing|Obtaining) (.+?)(?: \(from .*\))?$/.exec(line);
+  if (collecting?.[2]) return { message: `[${seen + 1}] ${collecting[1]} ${path.basename(collecting[2])}`, collected: true };
+  const installing = /^Installing collected packages: (.*)$/.exec(line);
+  if (installing?.[1]) {
+    const names = installing[1].split(', ');
+    return { message: `Installing ${names.length} package${names.length === 1 ? '' : 's'}: ${installing[1]}`, collected: false };
+  }
+  if (/^(Successfully installed|Successfully uninstalled|WARNING:|ERROR:|DEPRECATION:)/.test(line)) return { message: line, collected: false };
+  return undefined;
+}
+
+/**
  * Brings the venv in line with its requirements: plans (see `planSync`), then runs
  * `pip install -r FILE...` (so each file's own index options apply) and, in exact mode,
  * `pip uninstall -y`, and stamps the venv. Nothing to do runs no pip at all. A failed pip leaves
- * the venv usable and throws pip's own error line.
+ * the venv usable and throws pip's own error line. Two syncs (or a sync and a create) of one
+ * venv take turns: the second waits, says so, and plans again on what the first left.
  *
  * @throws {UserError} for a requirements file pip would reject (with file and line), before anything runs.
  * @throws {ProcessError} when pip fails.
@@ -51,15 +73,22 @@ export async function syncVenv(venvDir: string, options: SyncOptions): Promise<S
   const parsed = parseRequirementSet(roots, options.env);
   const errors = parsed.items.filter((i): i is Extract<RequirementsItem, { kind: 'error' }> => i.kind === 'error');
   if (errors[0]) throw new UserError(`${where(errors[0])}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}`);
-  const plan = planSync(parsed, installedDistributions(venvDir), options.environment, { exact: options.exact, cwd: options.cwd ?? process.cwd() });
-  if (options.dryRun) return plan;
+  const plan = (): SyncPlan => planSync(parsed, installedDistributions(venvDir), options.environment, { exact: options.exact, cwd: options.cwd ?? process.cwd() });
+  if (options.dryRun) return plan();
+  return withDestinationLock(venvDir, () => carryOut(venvDir, roots, parsed.files, plan(), options), {
+    signal: options.signal,
+    onWait: () => options.onProgress?.(`Waiting for another venv-pilot process that is changing ${venvDir}; then planning again`),
+  });
+}
+
+/** Installs, uninstalls and stamps, with the venv's lock held. */
+async function carryOut(venvDir: string, roots: readonly string[], files: readonly string[], plan: SyncPlan, options: SyncOptions): Promise<SyncPlan> {
   const recorded = readIndexSettings(venvDir);
   const pip = effectiveIndexSettings(recorded, options.pip);
   if (options.pip && !isEmptyIndexSettings(options.pip)) await writeIndexSettings(venvDir, options.pip);
   const python = path.join(venvDir, 'bin', 'python');
   if (plan.install.length > 0) {
-    let done = 0;
-    const requested = plan.install.length;
+    let seen = 0;
     await pipInstall(python, requirementArgs(roots), {
       signal: options.signal,
       log: options.log,
@@ -67,9 +96,10 @@ export async function syncVenv(venvDir: string, options: SyncOptions): Promise<S
       env: options.env,
       cwd: options.cwd,
       onLine: (line) => {
-        const collecting = /^Collecting (\S+)/.exec(line) ?? /^Processing (\S+)/.exec(line);
-        if (collecting?.[1]) options.onProgress?.(`Installing package ${++done} (${requested} requested): ${path.basename(collecting[1])}`);
-        else if (/^(Successfully installed|Requirement already satisfied)/.test(line)) options.onProgress?.(line);
+        const progress = progressOf(line, seen);
+        if (progress?.collected) seen++;
+        if (progress) options.onProgress?.(progress.message);
+        else options.onDetail?.(line);
       },
     });
   }
@@ -77,6 +107,6 @@ export async function syncVenv(venvDir: string, options: SyncOptions): Promise<S
     options.onProgress?.(`Uninstalling ${plan.uninstall.map((d) => d.name).join(', ')}`);
     await pipUninstall(python, plan.uninstall.map((d) => d.name), { signal: options.signal, log: options.log, settings: pip, env: options.env, cwd: options.cwd });
   }
-  await writeStamp(venvDir, { requirementsHash: requirementsHash(parsed.files), interpreter: options.interpreterIdentity, files: parsed.files });
+  await writeStamp(venvDir, { requirementsHash: requirementsHash(files), interpreter: options.interpreterIdentity, files });
   return plan;
 }

@@ -4,9 +4,10 @@
  * requirement lines with per-requirement options. Every item carries its file and range; errors
  * are items too. Nothing here throws on user content.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { normalizeProjectName, parsePep508 } from './pep508';
+import { MAX_REQUIREMENTS_FILE_BYTES, readRequirementsFile, type EncodingSource, type ReadFailure, type ReadResult } from './read';
 
 /** A span of a file, 0-based lines and UTF-16 columns, end exclusive (as LSP ranges). */
 export interface SourceRange {
@@ -71,7 +72,10 @@ export type RequirementsItem = RequirementItem | OptionItem | IncludeItem | Erro
 
 /** Options for parsing. */
 export interface ParseOptions {
-  /** For `${VAR}` expansion; default `process.env`. */
+  /**
+   * For `${VAR}` expansion and, being the environment pip runs in, for its locale: the encoding of
+   * a file read with neither a byte-order mark nor a coding line. Default `process.env`.
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Folder that relative requirement paths (not includes) resolve against, as pip's working directory; default the file's folder. */
   readonly cwd?: string;
@@ -111,6 +115,24 @@ const PER_REQUIREMENT = new Set(['--global-option', '--config-settings', '--hash
 const VCS_SCHEMES = ['git', 'hg', 'svn', 'bzr'];
 const ARCHIVE = /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar\.lz|tlz|tar)$/i;
 
+/**
+ * The most distinct files one {@link parseRequirementsFile} call reads, the root included. pip has
+ * no limit; with each file parsed once and at most {@link MAX_REQUIREMENTS_FILE_BYTES} bytes, this
+ * bounds the work a crafted tree of includes can demand.
+ */
+export const MAX_REQUIREMENTS_FILES = 1_000;
+
+/** How many characters of input a message quotes: enough to recognise it, never megabytes of a line. */
+const MAX_QUOTED_CHARACTERS = 200;
+
+/** Input for a message: `text`, or its first {@link MAX_QUOTED_CHARACTERS} UTF-16 units and how many more there are. */
+export function clipForMessage(text: string): string {
+  if (text.length <= MAX_QUOTED_CHARACTERS) return text;
+  // Cutting between the halves of a surrogate pair would leave half a character.
+  const cut = /[\uD800-\uDBFF]/.test(text[MAX_QUOTED_CHARACTERS - 1] ?? '') ? MAX_QUOTED_CHARACTERS - 1 : MAX_QUOTED_CHARACTERS;
+  return `${text.slice(0, cut)}…(${text.length - cut} more characters)`;
+}
+
 /** One logical line: its text after joining, comment removal and expansion, and the physical lines it spans. */
 interface LogicalLine {
   readonly text: string;
@@ -119,16 +141,26 @@ interface LogicalLine {
   readonly endCharacter: number;
 }
 
+/**
+ * `text` up to its comment: the first `#` at the start or after whitespace, as pip's COMMENT_RE
+ * `(^|\s+)#.*$` finds it (the whitespace before it goes too once trimmed). Not that regular
+ * expression itself: its backtracking takes time quadratic in a run of whitespace, minutes for
+ * one long line.
+ */
+function withoutComment(text: string): string {
+  const hash = /(?:^|\s)#/.exec(text);
+  return hash ? text.slice(0, hash.index) : text;
+}
+
 /** Splits text into logical lines the way pip's preprocess() does (join_lines, ignore_comments, expand_env_variables). */
 export function logicalLines(text: string, env: Readonly<Record<string, string | undefined>>): LogicalLine[] {
   const physical = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   if (physical.length > 0 && physical[physical.length - 1] === '') physical.pop();
-  const comment = /(^|\s+)#.*$/;
   const out: LogicalLine[] = [];
   let parts: string[] = [];
   let start = 0;
   const emit = (joined: string, first: number, last: number): void => {
-    const stripped = joined.replace(comment, '').trim();
+    const stripped = withoutComment(joined).trim();
     if (!stripped) return;
     const expanded = stripped.replace(/\$\{([A-Z0-9_]+)\}/g, (whole, name: string) => env[name] ?? whole);
     out.push({ text: expanded, startLine: first, endLine: last, endCharacter: physical[last]?.length ?? 0 });
@@ -189,7 +221,7 @@ function parseOptions(words: readonly string[]): { options: [string, string | un
       // optparse accepts any unambiguous prefix of a long option.
       const matches = Object.keys(OPTIONS).filter((o) => o === given || o.startsWith(given));
       const exact = matches.find((o) => o === given);
-      if (!exact && matches.length !== 1) return { error: matches.length > 1 ? `ambiguous option: ${given} (${matches.join(', ')}?)` : `no such option: ${given}` };
+      if (!exact && matches.length !== 1) return { error: matches.length > 1 ? `ambiguous option: ${clipForMessage(given)} (${matches.join(', ')}?)` : `no such option: ${clipForMessage(given)}` };
       name = exact ?? (matches[0] as string);
       if (eq >= 0) {
         if (!OPTIONS[name]) return { error: `${name} option does not take a value` };
@@ -223,7 +255,7 @@ function eggRequirement(url: string): { name?: string; specifier?: string; error
   const egg = /[#&]egg=([^&]*)/.exec(url)?.[1];
   if (egg === undefined) return {};
   const parsed = parsePep508(egg);
-  if (!parsed.ok || parsed.requirement.url || parsed.requirement.marker !== undefined) return { error: `Invalid egg fragment "${egg}": it must be a project name` };
+  if (!parsed.ok || parsed.requirement.url || parsed.requirement.marker !== undefined) return { error: `Invalid egg fragment "${clipForMessage(egg)}": it must be a project name` };
   return { name: parsed.requirement.name, specifier: parsed.requirement.specifier };
 }
 
@@ -263,7 +295,7 @@ function parseRequirementArgument(text: string, cwd: string): RequirementFields 
   const pathExtras = extrasMatch?.[1] ? extrasMatch[1].split(',').map((e) => e.trim()).filter(Boolean) : [];
   const full = looksLikePath(candidate) ? path.resolve(cwd, candidate) : undefined;
   if (full && isDirectory(full)) {
-    if (!isInstallableDir(full)) return `Directory '${candidate}' is not installable. Neither 'setup.py' nor 'pyproject.toml' found.`;
+    if (!isInstallableDir(full)) return `Directory '${clipForMessage(candidate)}' is not installable. Neither 'setup.py' nor 'pyproject.toml' found.`;
     return { text, editable: false, extras: pathExtras, specifier: '', path: candidate, ...(marker ? { marker: marker.trim() } : {}) };
   }
   if (ARCHIVE.test(candidate)) {
@@ -275,8 +307,9 @@ function parseRequirementArgument(text: string, cwd: string): RequirementFields 
   }
   const parsed = parsePep508(text);
   if (!parsed.ok) {
-    const hint = looksLikePath(text) ? ` It looks like a path. File '${text}' does not exist.` : text.includes('=') && !/[<>=!~]=|===/.test(text) ? ' = is not a valid operator. Did you mean == ?' : '';
-    return `Invalid requirement: '${text}': ${parsed.message}.${hint}`;
+    const hint = looksLikePath(text) ? ` It looks like a path. File '${clipForMessage(text)}' does not exist.` : text.includes('=') && !/[<>=!~]=|===/.test(text) ? ' = is not a valid operator. Did you mean == ?' : '';
+    // pep508's messages quote the text too.
+    return `Invalid requirement: '${clipForMessage(text)}': ${clipForMessage(parsed.message)}.${hint}`;
   }
   const r = parsed.requirement;
   return { text, editable: false, name: r.name, normalizedName: r.normalizedName, extras: r.extras, specifier: r.specifier, ...(r.legacySpecifier ? { legacySpecifier: true } : {}), ...(r.url ? { url: r.url } : {}), ...(r.marker !== undefined ? { marker: r.marker } : {}) };
@@ -301,11 +334,11 @@ function parseEditable(value: string, cwd: string): RequirementFields | string {
   let url = value;
   for (const vcs of VCS_SCHEMES) if (url.toLowerCase().startsWith(`${vcs}:`)) url = `${vcs}+${url}`;
   if (!VCS_SCHEMES.some((v) => url.toLowerCase().startsWith(`${v}+`))) {
-    return `${value} is not a valid editable requirement. It should either be a path to a local project or a VCS URL (beginning with ${VCS_SCHEMES.map((v) => `${v}+`).join(', ')}...)`;
+    return `${clipForMessage(value)} is not a valid editable requirement. It should either be a path to a local project or a VCS URL (beginning with ${VCS_SCHEMES.map((v) => `${v}+`).join(', ')}...)`;
   }
   const egg = eggRequirement(url);
   if (egg.error) return egg.error;
-  if (!egg.name) return `Could not detect requirement name for '${value}', please specify one with #egg=your_package_name`;
+  if (!egg.name) return `Could not detect requirement name for '${clipForMessage(value)}', please specify one with #egg=your_package_name`;
   return { text: value, editable: true, name: egg.name, normalizedName: normalizeProjectName(egg.name), extras, specifier: egg.specifier ?? '', url };
 }
 
@@ -374,42 +407,178 @@ export function parseRequirementsText(text: string, file: string, options: Parse
 export interface ParsedRequirements {
   /** Items of every file read, in pip's order (an include's items where the include stands). */
   readonly items: readonly RequirementsItem[];
-  /** Every file read, the root first. */
+  /**
+   * The root first, whether or not it could be read (callers key on it), then each regular file
+   * an include names, once. FIFOs, devices and missing files are not listed: nothing may read them.
+   */
+  readonly files: readonly string[];
+}
+
+const MiB = 1024 * 1024;
+
+/** Where a decoding failure's encoding came from, for a message. */
+function sourceText(source: EncodingSource): string {
+  return source.from === 'byte-order mark' ? 'its byte-order mark' : source.from === 'declaration' ? `declared on line ${source.line}` : "the locale's encoding";
+}
+
+/**
+ * The message for a file that gave no text, in pip's words where pip has some ("Could not open
+ * requirements file"). `name` is the path as written (an include's target, or the root); sizes
+ * are given in MiB.
+ */
+export function readFailureMessage(name: string, failure: ReadFailure): string {
+  const quoted = clipForMessage(name);
+  switch (failure.reason) {
+    case 'missing':
+      return `Could not open requirements file: ${quoted} (no such file)`;
+    case 'unreadable':
+      return `Could not open requirements file: ${quoted} (${failure.code})`;
+    case 'not-regular':
+      return `Could not open requirements file: ${quoted} is not a regular file (${failure.kind})`;
+    case 'too-large':
+      return `Could not open requirements file: ${quoted} is ${(failure.bytes / MiB).toFixed(1)} MiB; requirements files over ${MAX_REQUIREMENTS_FILE_BYTES / MiB} MiB are refused`;
+    case 'unsupported-encoding': {
+      const encoding = clipForMessage(failure.encoding);
+      if (failure.source.from === 'byte-order mark') return `Could not decode requirements file: ${quoted} is in ${encoding.toUpperCase()} (its byte-order mark), which venv-pilot cannot decode; save it as UTF-8`;
+      if (failure.source.from === 'declaration') return `Could not decode requirements file: ${quoted} declares the encoding ${encoding} (line ${failure.source.line}), which venv-pilot cannot decode`;
+      return `Could not decode requirements file: ${quoted}: the locale's encoding, ${encoding}, is one venv-pilot cannot decode`;
+    }
+    case 'undecodable':
+      return `Could not decode requirements file: ${quoted} is not valid ${clipForMessage(failure.encoding)} (${sourceText(failure.source)})`;
+  }
+}
+
+/** Whether a read names a regular file of the set (read, or refused for its size or encoding). */
+const isListed = (result: ReadResult): boolean => result.ok || (result.reason !== 'missing' && result.reason !== 'not-regular');
+
+/**
+ * The most items a resolution repeats for files included more than once. pip re-reads a file each
+ * time it is included, so its items come again; so do ours (without re-reading) while the whole
+ * expansion stays within this many items. Past it (31 files that each include the next twice
+ * expand to 2^31 items), each file's items appear once: the requirement set is the same.
+ */
+export const MAX_EXPANDED_ITEMS = 100_000;
+
+/** In a parsed file's entries: the file an include line names, parsed, by its {@link nodeKey}. */
+interface IncludedFile {
+  readonly kind: 'included';
+  readonly key: string;
+}
+
+/** A parsed file's items in order, each include item followed by its error or by the file it includes. */
+type Entries = readonly (RequirementsItem | IncludedFile)[];
+
+/** A file's identity in a resolution: its absolute path as written (includes inside it resolve against that, not its real path), and whether it is read as constraints. */
+const nodeKey = (file: string, constraint: boolean): string => `${constraint ? 'c' : 'r'}${file}`;
+
+/** Every file of a resolution, parsed once each, and the files of the set. */
+interface IncludeGraph {
+  readonly root: string;
+  readonly nodes: ReadonlyMap<string, Entries>;
   readonly files: readonly string[];
 }
 
 /**
- * Parses a requirements file and, recursively, its `-r` and `-c` includes (relative to the
- * including file). A missing file, a remote include (never fetched), or an include cycle becomes
- * an error item at the include line.
+ * Reads and parses the root and, depth first, each file it includes that this resolution has not
+ * parsed yet in that mode. The graph has no cycles: an include of a file on the current path is
+ * an error, and any other include of a parsed file points at a file parsed to the end already.
  */
-export function parseRequirementsFile(file: string, options: ParseOptions = {}): ParsedRequirements {
-  const items: RequirementsItem[] = [];
-  const files: string[] = [];
-  const visit = (current: string, constraint: boolean, stack: readonly string[]): void => {
-    files.push(current);
-    let text: string;
-    try {
-      text = readFileSync(current, 'utf8');
-    } catch (error) {
-      items.push({ kind: 'error', range: { file: current, startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 }, message: `Cannot read ${current}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
-      return;
-    }
-    for (const item of parseRequirementsText(text, current, { ...options, constraint })) {
-      items.push(item);
-      if (item.kind !== 'include') continue;
-      if (isUrl(item.resolved)) items.push({ kind: 'error', range: item.range, message: `${item.target} is a remote file; venv-pilot does not fetch includes over the network` });
-      else if (stack.includes(item.resolved)) items.push({ kind: 'error', range: item.range, message: `Include cycle: ${[...stack, item.resolved].map((f) => path.basename(f)).join(' -> ')}` });
-      else if (!existsSync(item.resolved)) items.push({ kind: 'error', range: item.range, message: `Could not open requirements file: ${item.target} (no such file)` });
-      else visit(item.resolved, constraint || item.constraint, [...stack, item.resolved]);
-    }
+function parseIncludeGraph(root: string, options: ParseOptions): IncludeGraph {
+  const env = options.env ?? process.env;
+  const nodes = new Map<string, Entries>();
+  const files = [root];
+  const reads = new Map<string, ReadResult>();
+  const read = (file: string): ReadResult => {
+    let result = reads.get(file);
+    if (!result) reads.set(file, (result = readRequirementsFile(file, env)));
+    return result;
   };
-  const root = path.resolve(file);
-  visit(root, options.constraint === true, [root]);
-  return { items, files };
+  const visit = (current: string, text: string, constraint: boolean, stack: readonly string[]): string => {
+    const entries: (RequirementsItem | IncludedFile)[] = [];
+    const key = nodeKey(current, constraint);
+    nodes.set(key, entries);
+    for (const item of parseRequirementsText(text, current, { ...options, constraint })) {
+      entries.push(item);
+      if (item.kind !== 'include') continue;
+      const error = (message: string): void => {
+        entries.push({ kind: 'error', range: item.range, message });
+      };
+      const mode = constraint || item.constraint;
+      if (isUrl(item.resolved)) error(`${clipForMessage(item.target)} is a remote file; venv-pilot does not fetch includes over the network`);
+      else if (stack.includes(item.resolved)) error(`Include cycle: ${clipForMessage([...stack, item.resolved].map((f) => path.basename(f)).join(' -> '))}`);
+      else if (nodes.has(nodeKey(item.resolved, mode))) entries.push({ kind: 'included', key: nodeKey(item.resolved, mode) });
+      else if (!reads.has(item.resolved) && reads.size >= MAX_REQUIREMENTS_FILES) error(`Too many requirements files: ${clipForMessage(item.target)} would be file ${reads.size + 1} of this set; venv-pilot follows at most ${MAX_REQUIREMENTS_FILES}`);
+      else {
+        const result = read(item.resolved);
+        if (isListed(result) && !files.includes(item.resolved)) files.push(item.resolved);
+        if (result.ok) entries.push({ kind: 'included', key: visit(item.resolved, result.text, mode, [...stack, item.resolved]) });
+        else error(readFailureMessage(item.target, result));
+      }
+    }
+    return key;
+  };
+  const result = read(root);
+  if (result.ok) return { root: visit(root, result.text, options.constraint === true, [root]), nodes, files };
+  const key = nodeKey(root, options.constraint === true);
+  nodes.set(key, [{ kind: 'error', range: { file: root, startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 }, message: readFailureMessage(root, result) }]);
+  return { root: key, nodes, files };
 }
 
-/** Parses several root requirements files into one set. */
+/** How many items the graph gives when every include repeats its file's items, counted up to `limit` + 1. */
+function expandedSize(graph: IncludeGraph, limit: number): number {
+  const sizes = new Map<string, number>();
+  const size = (key: string): number => {
+    let total = sizes.get(key);
+    if (total !== undefined) return total;
+    total = 0;
+    for (const entry of graph.nodes.get(key) ?? []) total = Math.min(limit + 1, total + (entry.kind === 'included' ? size(entry.key) : 1));
+    sizes.set(key, total);
+    return total;
+  };
+  return size(graph.root);
+}
+
+/** The graph's items in pip's order; with `repeat`, an include of a file already given gives its items again. */
+function flatten(graph: IncludeGraph, repeat: boolean): RequirementsItem[] {
+  const items: RequirementsItem[] = [];
+  const given = new Set<string>();
+  const walk = (key: string): void => {
+    given.add(key);
+    for (const entry of graph.nodes.get(key) ?? []) {
+      if (entry.kind !== 'included') items.push(entry);
+      else if (repeat || !given.has(entry.key)) walk(entry.key);
+    }
+  };
+  walk(graph.root);
+  return items;
+}
+
+/**
+ * Parses a requirements file and, recursively, its `-r` and `-c` includes (relative to the
+ * including file). Files are read with {@link readRequirementsFile} (regular files only, at most
+ * {@link MAX_REQUIREMENTS_FILE_BYTES} each, decoded as pip's auto_decode does), each read and
+ * parsed at most once per mode (requirements or constraints).
+ *
+ * A file included again gives its items again, as pip's re-reading does, unless the expansion
+ * would pass {@link MAX_EXPANDED_ITEMS}; then every file's items appear once (see there).
+ *
+ * A missing, special, oversized or undecodable file, a remote include (never fetched), an include
+ * cycle, or an include past {@link MAX_REQUIREMENTS_FILES} files becomes an error item at the
+ * include line (at line 0 of the root for the root).
+ *
+ * @throws Nothing for any file content by design; today pep508's marker parser can still throw a
+ *   RangeError (stack overflow) on a marker nested thousands of parentheses deep.
+ */
+export function parseRequirementsFile(file: string, options: ParseOptions = {}): ParsedRequirements {
+  const graph = parseIncludeGraph(path.resolve(file), options);
+  return { items: flatten(graph, expandedSize(graph, MAX_EXPANDED_ITEMS) <= MAX_EXPANDED_ITEMS), files: graph.files };
+}
+
+/**
+ * Parses several root requirements files into one set, each root as {@link parseRequirementsFile}
+ * parses it (its own resolution, limits included); `env` as {@link ParseOptions.env}. Throws as
+ * {@link parseRequirementsFile} does.
+ */
 export function parseRequirementSet(files: readonly string[], env?: Readonly<Record<string, string | undefined>>): ParsedRequirements {
   const parsed = files.map((file) => parseRequirementsFile(file, { env }));
   return { items: parsed.flatMap((p) => p.items), files: [...new Set(parsed.flatMap((p) => p.files))] };

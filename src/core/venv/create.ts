@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { ensureFolder } from '../folders';
 import path from 'node:path';
 import { CancelledError, UserError } from '../errors';
 import type { BaseInterpreter } from '../discovery/types';
@@ -141,7 +142,7 @@ async function createLocked(options: CreateVenvOptions, plan: { dir: string; req
       options.onProgress?.('create', `Creating the venv with Python ${interpreter.version} (${builtin ? 'builtin creator' : 'python -m venv'})`);
       if (signal?.aborted) throw new CancelledError(`Creating the venv at ${dir}`);
       // The mark goes in first: whatever stops this creation, the folder stays recognisably ours.
-      mkdirSync(dir, { recursive: true });
+      ensureFolder(dir);
       markIncomplete(dir, { stage: 'creating', ...identity });
       let layout: VenvLayout;
       if (builtin) {

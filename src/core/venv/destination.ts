@@ -3,9 +3,10 @@
  * the way, and the mark a creation leaves until it has finished, so a creation that was killed
  * or failed can be told apart from a venv someone uses.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, UserError } from '../errors';
+import { ensureFolder } from '../folders';
 import { readPyvenvCfg } from './pyvenvCfg';
 
 /** The file a creation writes first into the venv and removes last. */
@@ -147,8 +148,9 @@ export function lockPath(dir: string): string {
 }
 
 /**
- * Holds the creation lock of `dir` while `work` runs, so two creators of one folder never
- * interleave: a second one waits (telling `onWait` once), then sees the first one's venv.
+ * Holds the lock of venv folder `dir` while `work` runs, so two processes creating or syncing
+ * one venv never interleave: a second one waits (telling `onWait` once), then sees what the
+ * first one left.
  * A lock whose holder's process is gone is taken over at once; one that names no holder goes
  * stale after {@link LOCK_STALE_MS} (proper-lockfile's rule) and is taken over then.
  * proper-lockfile does the locking (an atomic `mkdir`, refreshed while held).
@@ -158,7 +160,7 @@ export function lockPath(dir: string): string {
  */
 export async function withDestinationLock<T>(dir: string, work: () => Promise<T>, options: { signal?: AbortSignal; onWait?: () => void } = {}): Promise<T> {
   const { lock } = await import('proper-lockfile');
-  mkdirSync(path.dirname(dir), { recursive: true });
+  ensureFolder(path.dirname(dir));
   let release: (() => Promise<void>) | undefined;
   let told = false;
   while (!release) {

@@ -34,6 +34,7 @@ export async function syncFolder(services: Services, folder: vscode.WorkspaceFol
         cwd: folder.uri.fsPath,
         signal,
         log: logCommand(services.log),
+        onDetail: (line) => services.log.trace(line),
         onProgress: (message) => {
           services.log.info(message);
           report(message);
