@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readRequirementsBytes } from '../core/requirements/read';
 
 /**
  * Files venv-pilot wrote (lock files), with the content it wrote. Watchers ask `isOurs` and skip
@@ -17,11 +17,8 @@ export class OwnWrites {
   isOurs(file: string): boolean {
     const expected = this.written.get(file);
     if (!expected) return false;
-    try {
-      return digest(readFileSync(file, 'utf8')) === expected;
-    } catch {
-      return false;
-    }
+    const bytes = readRequirementsBytes(file);
+    return Buffer.isBuffer(bytes) && digest(bytes.toString('utf8')) === expected;
   }
 }
 

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { writeFileAtomically } from '../../core/atomicWrite';
 import { freezeVenv, looksFrozen } from '../../core/pip/freeze';
+import { readRequirementsFile } from '../../core/requirements/read';
 import { activeFolder } from '../folders';
 import { logCommand, type Services } from '../services';
 import { readSettings } from '../settings';
@@ -47,7 +48,9 @@ export function registerFreezeEnvironment(services: Services): vscode.Disposable
     });
     if (!picked) return undefined;
     const file = path.resolve(folder.uri.fsPath, picked.label);
-    if (existsSync(file) && !services.ownWrites.isOurs(file) && !looksFrozen(readFileSync(file, 'utf8'))) {
+    // Read as pip would (a FIFO is never opened; UTF-16 is decoded); anything unreadable counts as hand-written.
+    const current = existsSync(file) ? readRequirementsFile(file) : undefined;
+    if (current && !services.ownWrites.isOurs(file) && !(current.ok && looksFrozen(current.text))) {
       const answer = await services.quickInputs.pickOne({
         title: `${picked.label} is written by hand`,
         placeholder: 'It has ranges, comments or options that a freeze would replace',
