@@ -326,3 +326,20 @@ describe('a cache folder that cannot be written', () => {
     }
   });
 });
+
+describe('requirements files that are not files', () => {
+  it('create -r /dev/zero and sync -r FIFO are refused at once, with the reason, and nothing is created', { timeout: 60_000 }, async () => {
+    const root = tempDir();
+    const dest = path.join(root, '.venv');
+    const zero = await cli(['create', dest, '--python', exe, '-r', '/dev/zero']);
+    assert.equal(zero.code, 1);
+    assert.match(zero.stderr, /\/dev\/zero.*not a regular file/);
+    assert.equal(existsSync(dest), false);
+    assert.equal((await cli(['create', dest, '--python', exe])).code, 0);
+    const fifo = path.join(root, 'requirements.txt');
+    await run(['mkfifo', fifo]);
+    const synced = await cli(['sync', dest, '-r', fifo]);
+    assert.equal(synced.code, 1);
+    assert.match(synced.stderr, /not a regular file \(a FIFO\)/);
+  });
+});

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../errors';
 import type { CommandLogger } from '../process/run';
-import { parseRequirementSet, type RequirementsItem } from '../requirements/parser';
+import { firstProblem, parseRequirementSet } from '../requirements/parser';
 import type { MarkerEnvironment } from '../requirements/pep508';
 import { planSync, requirementsHash, writeStamp, type SyncPlan } from '../requirements/sync';
 import { effectiveIndexSettings, isEmptyIndexSettings, readIndexSettings, writeIndexSettings } from './indexState';
@@ -32,11 +32,6 @@ export interface SyncOptions {
   readonly log?: CommandLogger;
   /** The folder pip runs in and relative requirements (`-e .`) mean; default this process's. */
   readonly cwd?: string;
-}
-
-/** `file:line: message` for an error item, as compilers print it. */
-function where(item: Extract<RequirementsItem, { kind: 'error' }>): string {
-  return `${item.range.file}:${item.range.startLine + 1}: ${item.message}`;
 }
 
 /**
@@ -71,8 +66,8 @@ export function progressOf(line: string, seen: number): { message: string; colle
 export async function syncVenv(venvDir: string, options: SyncOptions): Promise<SyncPlan> {
   const roots = options.requirements.map((r) => path.resolve(r));
   const parsed = parseRequirementSet(roots, options.env);
-  const errors = parsed.items.filter((i): i is Extract<RequirementsItem, { kind: 'error' }> => i.kind === 'error');
-  if (errors[0]) throw new UserError(`${where(errors[0])}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}`);
+  const problem = firstProblem(parsed);
+  if (problem) throw new UserError(problem);
   const plan = (): SyncPlan => planSync(parsed, installedDistributions(venvDir), options.environment, { exact: options.exact, cwd: options.cwd ?? process.cwd() });
   if (options.dryRun) return plan();
   return withDestinationLock(venvDir, () => carryOut(venvDir, roots, parsed.files, plan(), options), {

@@ -583,3 +583,14 @@ export function parseRequirementSet(files: readonly string[], env?: Readonly<Rec
   const parsed = files.map((file) => parseRequirementsFile(file, { env }));
   return { items: parsed.flatMap((p) => p.items), files: [...new Set(parsed.flatMap((p) => p.files))] };
 }
+
+/**
+ * The first problem pip would stop on in a parsed set, as one line (`file:line: message`, as
+ * compilers print it), with a count of the rest; `undefined` when there is none.
+ */
+export function firstProblem(parsed: ParsedRequirements): string | undefined {
+  const errors = parsed.items.filter((i): i is Extract<RequirementsItem, { kind: 'error' }> => i.kind === 'error');
+  const [first] = errors;
+  if (!first) return undefined;
+  return `${first.range.file}:${first.range.startLine + 1}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}`;
+}
