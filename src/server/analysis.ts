@@ -3,12 +3,13 @@
  * code actions and links, computed from core's parser and the active venv's installed set.
  * Plain data in, LSP types out; the connection lives in server.ts.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { satisfies, valid } from '@renovatebot/pep440';
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type CompletionItem, type Diagnostic, type DocumentLink, type Hover, type Range } from 'vscode-languageserver';
 import { parseRequirementsFile, parseRequirementsText, type RequirementItem, type RequirementsItem } from '../core/requirements/parser';
-import { evaluateMarker } from '../core/requirements/pep508';
+import { evaluateMarker, normalizeProjectName } from '../core/requirements/pep508';
+import { installedFor, projectFolder } from '../core/requirements/sync';
 import { parseWheelFileName } from '../core/seed/wheels';
 import type { ActiveEnvironment } from './environment';
 
@@ -25,26 +26,62 @@ export const CODES = {
   versionMismatch: 'version-mismatch',
 } as const;
 
-/** The long options of pip's requirements format, with their documentation (pip docs, "Requirements File Format"). */
+/**
+ * The long options of pip's requirements format (the parser's OPTIONS), each with pip's own help
+ * text for it (pip 23's `cmdoptions`), cut to what a hover or completion item shows.
+ */
 export const OPTION_DOCS: Readonly<Record<string, string>> = {
-  '--index-url': 'Base URL of the Python Package Index (default https://pypi.org/simple). `-i` for short.',
-  '--extra-index-url': 'Extra URLs of package indexes to use in addition to --index-url.',
-  '--no-index': 'Ignore package index (only look at --find-links URLs instead).',
-  '--constraint': 'Constrain versions using the given constraints file. `-c` for short.',
-  '--requirement': 'Install from the given requirements file. `-r` for short.',
-  '--editable': 'Install a project in editable mode from a local path or a VCS URL. `-e` for short.',
-  '--find-links': 'A URL or path to an HTML file or folder to look for archives in. `-f` for short.',
-  '--no-binary': 'Do not use binary packages for these projects (`:all:` or `:none:` or names).',
-  '--only-binary': 'Do not use source packages for these projects (`:all:` or `:none:` or names).',
+  '--index-url': 'Base URL of the Python Package Index (default https://pypi.org/simple). This should point to a repository compliant with PEP 503 (the simple repository API) or a local directory laid out in the same format.',
+  '--extra-index-url': 'Extra URLs of package indexes to use in addition to --index-url. Should follow the same rules as --index-url.',
+  '--no-index': 'Ignore package index (only looking at --find-links URLs instead).',
+  '--constraint': 'Constrain versions using the given constraints file. This option can be used multiple times.',
+  '--requirement': 'Install from the given requirements file. This option can be used multiple times.',
+  '--editable': 'Install a project in editable mode (i.e. setuptools "develop mode") from a local project path or a VCS url.',
+  '--find-links': "If a URL or path to an html file, then parse for links to archives such as sdist (.tar.gz) or wheel (.whl) files. If a local path or file:// URL that's a directory, then look for archives in the directory listing.",
+  '--no-binary': 'Do not use binary packages. Accepts either ":all:" to disable all binary packages, ":none:" to empty the set (notice the colons), or one or more package names with commas between them (no colons).',
+  '--only-binary': 'Do not use source packages. Accepts either ":all:" to disable all source packages, ":none:" to empty the set, or one or more package names with commas between them.',
   '--prefer-binary': 'Prefer binary packages over source packages, even if the source packages are newer.',
-  '--require-hashes': 'Require a hash for each requirement (implied by the presence of any --hash).',
-  '--pre': 'Include pre-release and development versions.',
-  '--trusted-host': 'Mark this host or host:port pair as trusted, even without valid HTTPS.',
-  '--use-feature': 'Enable new functionality that may be backward incompatible.',
-  '--hash': 'A hash the requirement\'s archive must match, as `algorithm:hexdigest` (per requirement).',
-  '--config-settings': 'Configuration settings passed to the build backend, `key=value` (per requirement).',
-  '--global-option': 'Extra global options passed to setup.py (per requirement; deprecated).',
+  '--require-hashes': 'Require a hash to check each requirement against, for repeatable installs. This option is implied when any package in a requirements file has a --hash option.',
+  '--pre': 'Include pre-release and development versions. By default, pip only finds stable versions.',
+  '--trusted-host': 'Mark this host or host:port pair as trusted, even though it does not have valid or any HTTPS.',
+  '--use-feature': 'Enable new functionality, that may be backward incompatible.',
+  '--hash': "Verify that the package's archive matches this hash before installing. Example: --hash=sha256:abcdef...",
+  '--config-settings': 'Configuration settings to be passed to the PEP 517 build backend. Settings take the form KEY=VALUE.',
+  '--global-option': 'Extra global options to be supplied to the setup.py call before the install or bdist_wheel command.',
 };
+
+/**
+ * `pip install` options people put in requirements files although pip rejects them there, with
+ * pip's help text: a hover explains both what the option does and why the line is flagged.
+ */
+const COMMAND_LINE_ONLY: Readonly<Record<string, string>> = {
+  '--no-deps': "Don't install package dependencies.",
+  '--upgrade': 'Upgrade all specified packages to the newest available version. The handling of dependencies depends on the upgrade-strategy used.',
+  '--force-reinstall': 'Reinstall all packages even if they are already up-to-date.',
+  '--ignore-installed': 'Ignore the installed packages, overwriting them.',
+  '--user': 'Install to the Python user install directory for your platform.',
+  '--target': 'Install packages into <dir>.',
+  '--no-build-isolation': 'Disable isolation when building a modern source distribution. Build dependencies specified by PEP 518 must be already installed if this option is used.',
+  '--no-cache-dir': 'Disable the cache.',
+};
+
+/** The short forms pip's requirements format accepts, as the parser reads them. */
+const SHORT_OPTIONS: Readonly<Record<string, string>> = { '-i': '--index-url', '-c': '--constraint', '-r': '--requirement', '-e': '--editable', '-f': '--find-links' };
+const SHORT_OF: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(SHORT_OPTIONS).map(([short, long]) => [long, short]));
+
+/** Hover shows metadata, not whole documents: a value's first line, cut to `max` characters with an ellipsis. */
+function clip(value: string, max: number): string {
+  const trimmed = value.trim();
+  const first = trimmed.split(/\r?\n/, 1)[0] ?? '';
+  if (first.length <= max && first.length === trimmed.length) return first;
+  // Whole code points: a cut between surrogates would leave a broken character.
+  return `${Array.from(first.slice(0, max + 1)).slice(0, max).join('').trimEnd()}…`;
+}
+
+/** Longest License shown in a hover: an SPDX expression fits, a license text does not. */
+const LICENSE_CHARS = 100;
+/** Longest Summary, name, version or home page shown in a hover. */
+const FIELD_CHARS = 300;
 
 /** Everything analysis needs: the document, and optionally the venv and find-links folders. */
 export interface AnalysisContext {
@@ -80,19 +117,25 @@ function specifierRange(item: RequirementItem, lines: readonly string[]): Range 
   return { start: { line: item.range.startLine, character: start }, end: { line: item.range.startLine, character: start + match[0].replace(/\s*(--.*)?$/, '').length } };
 }
 
-/** Edit distance, for "did you mean" on options. */
+/**
+ * Optimal-string-alignment distance (Damerau-Levenshtein without moving a letter twice), for "did
+ * you mean": a swapped pair of letters, the commonest typo, costs 1 rather than 2.
+ */
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] ?? 0;
-    row[0] = i;
+    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const current = row[j] ?? 0;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (before[j - 2] ?? 0) + 1);
+      current.push(best);
     }
+    before = previous;
+    previous = current;
   }
-  return row[b.length] ?? 0;
+  return previous[b.length] ?? 0;
 }
 
 /** The closest known option to a misspelt one, if close enough. */
@@ -101,6 +144,24 @@ export function suggestOption(given: string): string | undefined {
     .map((o) => [o, distance(given, o)] as const)
     .sort((a, b) => a[1] - b[1]);
   return best && best[1] <= 3 ? best[0] : undefined;
+}
+
+/**
+ * The known project a requirement name that is not installed was probably meant to be: within
+ * Damerau-Levenshtein distance 1 of a name of four or five characters, 2 of a longer one, and
+ * never for shorter names (`pi` is not a typo of `pip`). Names compare PEP 503-normalised;
+ * `known` maps normalised names to how they are spelt. Ties go to the first known name.
+ */
+export function suggestProject(given: string, known: ReadonlyMap<string, string>): string | undefined {
+  const normalized = normalizeProjectName(given);
+  const limit = normalized.length <= 3 ? 0 : normalized.length <= 5 ? 1 : 2;
+  let best: { name: string; cost: number } | undefined;
+  for (const [candidate, spelt] of known) {
+    if (candidate === normalized || Math.abs(candidate.length - normalized.length) > limit) continue;
+    const cost = distance(normalized, candidate);
+    if (cost <= limit && (!best || cost < best.cost)) best = { name: spelt, cost };
+  }
+  return best?.name;
 }
 
 
@@ -136,6 +197,18 @@ export function diagnose(context: AnalysisContext): Diagnostic[] {
     if (answer === undefined) markers.set(item.marker, (answer = evaluateMarker(item.marker, { ...context.environment.markers, extra: '' }) !== false));
     return answer;
   };
+  // "Did you mean" candidates, read only once a name turns out not to be installed.
+  let known: Map<string, string> | undefined;
+  const suggestions = new Map<string, string | undefined>();
+  const suggestionFor = (name: string): string | undefined => {
+    if (suggestions.has(name)) return suggestions.get(name);
+    known ??= knownProjects(context.environment, items, context.file);
+    // A wheel of that very name in a find-links folder: a real project, just not installed yet.
+    const suggestion = known.has(name) ? undefined : suggestProject(name, known);
+    suggestions.set(name, suggestion);
+    return suggestion;
+  };
+  const cwd = path.dirname(context.file);
   const requireHashes = items.some((i) => i.kind === 'option' && i.name === '--require-hashes');
   const requirements = items.filter((i): i is RequirementItem => i.kind === 'requirement');
   const hashed = requirements.filter((r) => r.hashes.length > 0);
@@ -165,10 +238,21 @@ export function diagnose(context: AnalysisContext): Diagnostic[] {
     if ((requireHashes || hashed.length > 0) && item.hashes.length === 0 && !item.editable) {
       push(nameRange, `${item.name ?? item.text} has no --hash, but ${requireHashes ? '--require-hashes is set' : 'other requirements are hashed'}: pip will refuse to install`, CODES.missingHash);
     }
-    if (!context.environment || !item.normalizedName || item.editable || item.url || item.path || !applies(item)) continue;
+    if (!context.environment || item.url || !applies(item)) continue;
+    const venv = path.basename(context.environment.venv);
+    if (!item.normalizedName) {
+      // A local project (`-e .`, `./pkg`) has no name to look up: PEP 610 says which distribution came from its folder.
+      const folder = projectFolder(item, cwd);
+      if (item.path && folder && isDirectory(folder) && !installedFor(item, context.environment.installed, cwd)) {
+        push(rangeOf(item, lines, item.path), `The project at ${item.path} is not installed in ${venv}`, CODES.notInstalled, DiagnosticSeverity.Warning, { path: item.path });
+      }
+      continue;
+    }
+    if (item.editable || item.path) continue;
     const installed = context.environment.installed.get(item.normalizedName);
     if (!installed) {
-      push(nameRange, `${item.name} is not installed in ${path.basename(context.environment.venv)}`, CODES.notInstalled, DiagnosticSeverity.Warning, { name: item.name });
+      const suggestion = suggestionFor(item.normalizedName);
+      push(nameRange, `${item.name} is not installed in ${venv}${suggestion ? `; did you mean ${suggestion}?` : ''}`, CODES.notInstalled, DiagnosticSeverity.Warning, { name: item.name, ...(suggestion ? { replacement: suggestion } : {}) });
     } else if (item.specifier && !fits(installed.version, item.specifier)) {
       push(specifierRange(item, lines), `installed ${installed.version}, required ${item.specifier}`, CODES.versionMismatch, DiagnosticSeverity.Warning, { installed: installed.version });
     }
@@ -181,42 +265,69 @@ function itemAt(items: readonly RequirementsItem[], line: number): RequirementsI
   return items.find((i) => i.range.startLine <= line && line <= i.range.endLine);
 }
 
-/** Hover: an installed requirement's METADATA facts, or an option's documentation. */
+/**
+ * The long option a word on a line stands for: a short form (its value attached or not), a long
+ * form (with `=value` or not), or an unambiguous prefix of one, as pip's optparse accepts.
+ */
+function longOption(word: string): string | undefined {
+  if (!word.startsWith('--')) return SHORT_OPTIONS[word.slice(0, 2)];
+  const given = word.split('=', 1)[0] ?? word;
+  if (OPTION_DOCS[given] !== undefined || COMMAND_LINE_ONLY[given] !== undefined) return given;
+  const matches = Object.keys(OPTION_DOCS).filter((o) => o.startsWith(given));
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** Hover for an option: pip's help text, and for a command-line-only option why pip rejects the line. */
+function optionHover(long: string | undefined): Hover | undefined {
+  if (long === undefined) return undefined;
+  const doc = OPTION_DOCS[long];
+  if (doc !== undefined) return { contents: { kind: 'markdown', value: `**${long}**${SHORT_OF[long] ? ` (${SHORT_OF[long]})` : ''}\n\n${doc}` } };
+  const commandLine = COMMAND_LINE_ONLY[long];
+  return commandLine === undefined ? undefined : { contents: { kind: 'markdown', value: `**${long}**\n\n${commandLine}\n\npip accepts it on the command line only, not in a requirements file.` } };
+}
+
+/**
+ * Hover: on an option (or anywhere on an option or include line), pip's help for it; on a
+ * requirement, the installed distribution's METADATA facts, each cut to a line.
+ */
 export function hover(context: AnalysisContext, line: number, character: number): Hover | undefined {
   const lines = context.text.split(/\r\n|\r|\n/);
   const item = itemAt(parseRequirementsText(context.text, context.file, { env: context.env, lineCache: context.lineCache }), line);
-  const word = /--?[\w-]+/g;
-  for (const m of (lines[line] ?? '').matchAll(word)) {
-    if (m.index !== undefined && m.index <= character && character <= m.index + m[0].length) {
-      const long = ({ '-i': '--index-url', '-c': '--constraint', '-r': '--requirement', '-e': '--editable', '-f': '--find-links' } as Record<string, string>)[m[0]] ?? m[0];
-      const doc = OPTION_DOCS[long];
-      if (doc) return { contents: { kind: 'markdown', value: `**${long}**\n\n${doc}` } };
+  // Only what comes before a comment can be an option.
+  const code = (lines[line] ?? '').replace(/(^|\s)#.*$/, '');
+  for (const word of code.matchAll(/\S+/g)) {
+    if (word[0].startsWith('-') && word.index <= character && character <= word.index + word[0].length) {
+      const answer = optionHover(longOption(word[0]));
+      if (answer) return answer;
     }
   }
-  if (item?.kind !== 'requirement' || !item.normalizedName) return undefined;
-  const installed = context.environment?.installed.get(item.normalizedName);
-  if (!installed) return { contents: { kind: 'markdown', value: `**${item.name}**: not installed${context.environment ? ` in ${path.basename(context.environment.venv)}` : ''}` } };
+  if (item?.kind === 'option') return optionHover(item.name);
+  if (item?.kind === 'include') return optionHover(item.constraint ? '--constraint' : '--requirement');
+  if (item?.kind !== 'requirement' || (!item.normalizedName && !item.path)) return undefined;
+  const environment = context.environment;
+  const installed = !environment ? undefined : item.normalizedName ? environment.installed.get(item.normalizedName) : installedFor(item, environment.installed, path.dirname(context.file));
+  const range = rangeOf(item, lines, item.name ?? item.path);
+  if (!installed) return { contents: { kind: 'markdown', value: `**${clip(item.name ?? item.path ?? item.text, FIELD_CHARS)}**: not installed${environment ? ` in ${path.basename(environment.venv)}` : ''}` }, range };
+  const specifier = item.specifier ? clip(item.specifier, FIELD_CHARS) : '';
   const fits = !item.specifier || (valid(installed.version) && satisfies(installed.version, item.specifier));
   const facts = [
-    `**${installed.name} ${installed.version}** installed${item.specifier ? (fits ? `, satisfies ${item.specifier}` : `, does not satisfy ${item.specifier}`) : ''}`,
-    installed.summary,
-    installed.license ? `License: ${installed.license}` : undefined,
-    installed.homePage ? `Home page: ${installed.homePage}` : undefined,
+    `**${clip(installed.name, FIELD_CHARS)} ${clip(installed.version, FIELD_CHARS)}** installed${specifier ? (fits ? `, satisfies ${specifier}` : `, does not satisfy ${specifier}`) : ''}`,
+    installed.summary ? clip(installed.summary, FIELD_CHARS) : undefined,
+    // License-Expression when given; else a License field, which is often the whole license text.
+    installed.license ? `License: ${clip(installed.license, LICENSE_CHARS)}` : undefined,
+    installed.homePage ? `Home page: ${clip(installed.homePage, FIELD_CHARS)}` : undefined,
   ].filter(Boolean);
-  return { contents: { kind: 'markdown', value: facts.join('\n\n') }, range: rangeOf(item, lines, item.name) };
+  return { contents: { kind: 'markdown', value: facts.join('\n\n') }, range };
 }
 
-/** `--find-links` folders of the document (relative to it), for completion. */
+/** `--find-links` folders of the document (relative to it). */
 function findLinkFolders(items: readonly RequirementsItem[], file: string): string[] {
   return items.flatMap((i) => (i.kind === 'option' && i.name === '--find-links' && i.value && !/^[a-z]+:\/\//i.test(i.value) ? [path.resolve(path.dirname(file), i.value)] : []));
 }
 
-/** Completion: option names after `-`, versions from find-links after `name==`, else distribution names. */
-export function complete(context: AnalysisContext, line: number, character: number): CompletionItem[] {
-  const lines = context.text.split(/\r\n|\r|\n/);
-  const before = (lines[line] ?? '').slice(0, character);
-  const items = parseRequirementsText(context.text, context.file, { env: context.env, lineCache: context.lineCache });
-  const wheels = findLinkFolders(items, context.file).flatMap((dir) => {
+/** The wheels in the document's `--find-links` folders; an unreadable folder has none. */
+function findLinkWheels(items: readonly RequirementsItem[], file: string): { project: string; version: string }[] {
+  return findLinkFolders(items, file).flatMap((dir) => {
     try {
       return readdirSync(dir).flatMap((f) => {
         const w = parseWheelFileName(f);
@@ -226,6 +337,30 @@ export function complete(context: AnalysisContext, line: number, character: numb
       return [];
     }
   });
+}
+
+/** Project names a requirement may have meant: installed ones as their METADATA spells them, then find-links wheels; keyed by normalised name. */
+function knownProjects(environment: ActiveEnvironment | undefined, items: readonly RequirementsItem[], file: string): Map<string, string> {
+  const known = new Map<string, string>();
+  for (const dist of environment?.installed.values() ?? []) known.set(dist.normalizedName, dist.name);
+  for (const wheel of findLinkWheels(items, file)) if (!known.has(wheel.project)) known.set(wheel.project, wheel.project);
+  return known;
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Completion: option names after `-`, versions from find-links after `name==`, else distribution names. */
+export function complete(context: AnalysisContext, line: number, character: number): CompletionItem[] {
+  const lines = context.text.split(/\r\n|\r|\n/);
+  const before = (lines[line] ?? '').slice(0, character);
+  const items = parseRequirementsText(context.text, context.file, { env: context.env, lineCache: context.lineCache });
+  const wheels = findLinkWheels(items, context.file);
   if (/(^|\s)--?[\w-]*$/.test(before)) return Object.entries(OPTION_DOCS).map(([label, documentation]) => ({ label, kind: 14, documentation }));
   const versioned = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*===?\s*[\w.*+!-]*$/.exec(before);
   if (versioned?.[1]) {
@@ -239,7 +374,7 @@ export function complete(context: AnalysisContext, line: number, character: numb
   return [...names].map(([label, detail]) => ({ label, detail, kind: 9 }));
 }
 
-/** Code actions for the diagnostics in range: pin to the installed version, sync now, remove a duplicate, fix a misspelt option. */
+/** Code actions for the diagnostics in range: pin to the installed version, sync now, remove a duplicate, fix a misspelt option or project name. */
 export function codeActions(context: AnalysisContext, uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const lines = context.text.split(/\r\n|\r|\n/);
   const items = parseRequirementsText(context.text, context.file, { env: context.env, lineCache: context.lineCache });
@@ -258,7 +393,7 @@ export function codeActions(context: AnalysisContext, uri: string, diagnostics: 
       actions.push({ title: 'Remove duplicate', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [uri]: [{ range: { start: { line: item.range.startLine, character: 0 }, end: { line: end, character: 0 } }, newText: '' }] } } });
     }
     const replacement = (diagnostic.data as { replacement?: string } | undefined)?.replacement;
-    if (diagnostic.code === CODES.unknownOption && replacement) {
+    if ((diagnostic.code === CODES.unknownOption || diagnostic.code === CODES.notInstalled) && replacement) {
       actions.push({ title: `Change to ${replacement}`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [uri]: [{ range: diagnostic.range, newText: replacement }] } } });
     }
   }

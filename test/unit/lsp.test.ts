@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, Hover } from 'vscode-languageserver-protocol';
 import { run } from '../../src/core/process/run';
@@ -7,9 +8,17 @@ import { createVenv } from '../../src/core/venv/create';
 import { startLsp, type LspSession } from '../fixtures/lspClient';
 import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';
+import { writeProject } from '../fixtures/projects';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 
 useHermeticPip();
+
+/** A license the size of numpy's (46,792 characters over 978 lines), its first line longer than a hover shows. */
+const HUGE_LICENSE = [
+  'Copyright (c) 2005-2025, Kelp Developers and the many contributors listed in the THANKS file, all rights reserved throughout.',
+  ...Array.from({ length: 977 }, (_, i) => `${i % 40 === 0 ? '' : 'Redistribution and use in source and binary forms, with or without modification, are permitted '}${i}`),
+].join('\n');
+const LONG_SUMMARY = `Kelp ${'forests '.repeat(400)}`.trim();
 
 const DOCUMENT = [
   '--no-index', // 0
@@ -35,9 +44,12 @@ describe('language server over stdio (venv-pilot lsp --stdio)', () => {
   before(async () => {
     root = tempDir();
     const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
-    buildWheels(path.join(root, 'wheels'), [...DEMO_PACKAGES, { name: 'pilotfish', version: '2.0.0', requires: ['remora>=0.2'] }]);
+    buildWheels(path.join(root, 'wheels'), [...DEMO_PACKAGES, { name: 'pilotfish', version: '2.0.0', requires: ['remora>=0.2'] }, { name: 'kelp', version: '3.1.0', summary: LONG_SUMMARY, license: HUGE_LICENSE }]);
     const venv = await createVenv({ interpreter: await baseInterpreter(exe), dest: path.join(root, '.venv'), cacheDir: path.join(root, 'cache') });
-    await run([venv.python, '-m', 'pip', 'install', '--no-index', '--find-links', path.join(root, 'wheels'), 'pilotfish==1.0.0']);
+    await run([venv.python, '-m', 'pip', 'install', '--no-index', '--find-links', path.join(root, 'wheels'), 'pilotfish==1.0.0', 'kelp']);
+    // Local projects: fin installed editable, shark (and the folder holding it) never installed.
+    await run([venv.python, '-m', 'pip', 'install', '--no-index', '-e', writeProject(path.join(root, 'fin'), 'fin', '0.1.0')]);
+    writeProject(path.join(root, 'shark'), 'shark', '0.1.0');
     // No venv given: the server finds the workspace's .venv itself.
     session = await startLsp(root);
     const file = path.join(root, 'requirements.txt');
@@ -107,6 +119,72 @@ describe('language server over stdio (venv-pilot lsp --stdio)', () => {
       ['invalid-specifier', 2, `Invalid requirement: 'flask~=2..0': Invalid version specifier "~=2..0".`],
       ['invalid-marker', 3, `Invalid requirement: 'click; python_version <': Expected a marker variable or a quoted string after "<".`],
     ]);
+  });
+
+  it('suggests an installed or find-links name for a misspelt requirement, with a fix', async () => {
+    const file = path.join(root, 'requirements-typos.txt');
+    const published = session.nextDiagnostics(`file://${file}`);
+    const typos = await session.open(file, ['--find-links wheels', 'pilotfsh', 'remroa==0.3.0', 'barnalce', 'KELP', 'shark', 'pi', 'kelp'].join('\n') + '\n');
+    const found = (await published).diagnostics;
+    assert.deepEqual(found.map((d) => [d.code, d.range.start.line, d.message]), [
+      ['not-installed', 1, 'pilotfsh is not installed in .venv; did you mean pilotfish?'],
+      ['not-installed', 2, 'remroa is not installed in .venv; did you mean remora?'],
+      ['not-installed', 3, 'barnalce is not installed in .venv; did you mean barnacle?'],
+      ['duplicate', 7, 'kelp is already required on line 5'],
+      ['not-installed', 5, 'shark is not installed in .venv'],
+      ['not-installed', 6, 'pi is not installed in .venv'],
+    ].sort((a, b) => Number(a[1]) - Number(b[1])));
+    const actions = (await session.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: typos }, range: range(1, 0, 8), context: { diagnostics: found.filter((d) => d.range.start.line === 1) } })) as CodeAction[];
+    assert.deepEqual(actions.find((a) => a.title === 'Change to pilotfish')?.edit?.changes?.[typos], [{ range: range(1, 0, 8), newText: 'pilotfish' }]);
+    const shark = (await session.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: typos }, range: range(5, 0, 5), context: { diagnostics: found.filter((d) => d.range.start.line === 5) } })) as CodeAction[];
+    assert.deepEqual(shark.map((a) => a.title), ['Sync environment now'], 'no rename offered without a suggestion');
+  });
+
+  it('flags a local project (-e ., ./path) that no installed distribution came from', async () => {
+    const file = path.join(root, 'requirements-local.txt');
+    const published = session.nextDiagnostics(`file://${file}`);
+    await session.open(file, '-e ./fin\n-e ./shark\n./shark\n');
+    assert.deepEqual((await published).diagnostics.map((d) => [d.code, d.message, d.range]), [
+      ['not-installed', 'The project at ./shark is not installed in .venv', range(1, 3, 10)],
+      ['not-installed', 'The project at ./shark is not installed in .venv', range(2, 0, 7)],
+    ]);
+    const inside = path.join(root, 'shark', 'requirements.txt');
+    const insidePublished = session.nextDiagnostics(`file://${inside}`);
+    await session.open(inside, '-e .\n');
+    assert.deepEqual((await insidePublished).diagnostics.map((d) => [d.code, d.message, d.range]), [['not-installed', 'The project at . is not installed in .venv', range(0, 3, 4)]]);
+    const finHover = (await session.connection.sendRequest('textDocument/hover', { textDocument: { uri: pathToFileURL(file).toString() }, position: { line: 0, character: 5 } })) as Hover;
+    assert.match(JSON.stringify(finHover.contents), /fin 0\.1\.0\*\* installed/);
+  });
+
+  it('hovers on any part of an option line with pip\'s help for that option', async () => {
+    const file = path.join(root, 'requirements-options.txt');
+    const lines = ['--no-deps', '--index-url https://example.com/simple', '-r base.txt', '--pre  # not --no-index', '--index=https://example.com/prefix', '-ihttps://example.com/short', 'remora==0.3.0 --hash=sha256:abc'];
+    const options = await session.open(file, lines.join('\n') + '\n');
+    const hoverAt = async (line: number, character: number): Promise<string> => {
+      const answer = (await session.connection.sendRequest('textDocument/hover', { textDocument: { uri: options }, position: { line, character } })) as Hover | null;
+      return answer ? (answer.contents as { value: string }).value : '';
+    };
+    assert.match(await hoverAt(0, 4), /^\*\*--no-deps\*\*\n\nDon't install package dependencies\.\n\n.*not in a requirements file/s);
+    for (const character of [3, 20]) assert.match(await hoverAt(1, character), /^\*\*--index-url\*\* \(-i\)\n\nBase URL of the Python Package Index/);
+    for (const character of [1, 6]) assert.match(await hoverAt(2, character), /^\*\*--requirement\*\* \(-r\)\n\nInstall from the given requirements file\./);
+    assert.match(await hoverAt(3, 2), /^\*\*--pre\*\*\n\nInclude pre-release and development versions\. By default, pip only finds stable versions\.$/);
+    assert.match(await hoverAt(3, 18), /--pre/, 'a comment is not an option');
+    assert.match(await hoverAt(4, 20), /^\*\*--index-url\*\*/, 'an unambiguous prefix, as optparse accepts');
+    assert.match(await hoverAt(5, 10), /^\*\*--index-url\*\*/, 'a short option with its value attached');
+    assert.match(await hoverAt(6, 18), /^\*\*--hash\*\*\n\nVerify that the package's archive matches this hash before installing\./);
+    assert.match(await hoverAt(6, 2), /remora 0\.3\.0\*\* installed/);
+  });
+
+  it('hovers a package with a huge multi-line License and a long Summary in a few lines', async () => {
+    const file = path.join(root, 'requirements-kelp.txt');
+    const kelp = await session.open(file, 'kelp\n');
+    const answer = (await session.connection.sendRequest('textDocument/hover', { textDocument: { uri: kelp }, position: { line: 0, character: 1 } })) as Hover;
+    const value = (answer.contents as { value: string }).value;
+    assert.ok(value.length < 1_000, `${value.length} characters`);
+    const license = /^License: (.*)$/m.exec(value)?.[1] ?? '';
+    assert.equal(license, `${HUGE_LICENSE.slice(0, 100).trimEnd()}…`);
+    assert.ok(!value.includes('Redistribution'), 'only the first line of the License');
+    assert.match(value, /^\*\*kelp 3\.1\.0\*\* installed\n\nKelp forests forests .*…$/m);
   });
 
   it('flags missing hashes under --require-hashes, and follows a new active environment', async () => {

@@ -6,6 +6,7 @@ import { satisfies, valid } from '@renovatebot/pep440';
 import { writeFileAtomically } from '../atomicWrite';
 import type { InstalledDistribution } from '../pip/installed';
 import type { ParsedRequirements, RequirementItem } from './parser';
+import { readRequirementsBytes } from './read';
 import { evaluateMarker, parsePep508, type MarkerEnvironment } from './pep508';
 
 /**
@@ -44,7 +45,7 @@ const fileUrlPath = (url: string): string | undefined => {
 const versionSatisfies = (version: string, specifier: string): boolean => !specifier || (!!valid(version) && satisfies(version, specifier));
 
 /** The folder a local-project requirement (`-e .`, `./pkg[extra]`, `-e file:///x`) names, absolute. */
-function projectFolder(requirement: RequirementItem, cwd: string): string | undefined {
+export function projectFolder(requirement: RequirementItem, cwd: string): string | undefined {
   if (!requirement.path || requirement.url) return undefined;
   return requirement.path.toLowerCase().startsWith('file:') ? fileUrlPath(requirement.path) : path.resolve(cwd, requirement.path);
 }
@@ -61,7 +62,7 @@ const isEditable = (dist: InstalledDistribution): boolean => !!dist.editableLoca
  * The installed distribution a requirement refers to: by name, or for a local project without
  * one (`-e .`), the distribution PEP 610 says was installed from that folder.
  */
-function installedFor(requirement: RequirementItem, byName: ReadonlyMap<string, InstalledDistribution>, cwd: string): InstalledDistribution | undefined {
+export function installedFor(requirement: RequirementItem, byName: ReadonlyMap<string, InstalledDistribution>, cwd: string): InstalledDistribution | undefined {
   if (requirement.normalizedName) return byName.get(requirement.normalizedName);
   const folder = projectFolder(requirement, cwd);
   return folder === undefined ? undefined : [...byName.values()].find((d) => installedFrom(d) === folder);
@@ -199,11 +200,9 @@ export function requirementsHash(files: readonly string[]): string {
   const hash = createHash('sha256');
   for (const file of files) {
     hash.update(file).update('\0');
-    try {
-      hash.update(readFileSync(file));
-    } catch {
-      hash.update('<missing>');
-    }
+    // Through the requirements reader: a FIFO or a device in place of a file is never opened.
+    const bytes = readRequirementsBytes(file);
+    hash.update(Buffer.isBuffer(bytes) ? bytes : `<${bytes.reason}>`);
     hash.update('\0');
   }
   return hash.digest('hex');
