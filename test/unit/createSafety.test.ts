@@ -343,3 +343,16 @@ describe('requirements files that are not files', () => {
     assert.match(synced.stderr, /not a regular file \(a FIFO\)/);
   });
 });
+
+describe('discovery under load', () => {
+  it('8 creates at once on an empty cache all find their interpreter, and nothing is cached as not responding', { skip: !pyenvPython('3.12') && 'Python 3.12 is not installed here' }, async () => {
+    const cache = tempDir();
+    const busy = cliRunner(cache);
+    const root = tempDir();
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => busy(['create', path.join(root, `v${i}`), '--python', '3.12'])));
+    assert.deepEqual(results.map((r) => r.code), [0, 0, 0, 0, 0, 0, 0, 0], results.map((r) => r.stderr).join('\n'));
+    const entries = (JSON.parse(readFileSync(path.join(cache, 'venv-pilot', 'interpreters.json'), 'utf8')) as { entries: Record<string, { error?: string }> }).entries;
+    assert.deepEqual(Object.values(entries).filter((e) => /not responding/.test(e.error ?? '')), []);
+    assert.equal((await busy(['find', '3.12'])).code, 0);
+  });
+});
