@@ -26,6 +26,8 @@ def main():
         "markerEnvironment": marker_environment(),
         "hasVenvModule": has_module("venv"),
         "hasEnsurepip": has_module("ensurepip"),
+        # PEP 703 free-threaded builds (3.13t) report Py_GIL_DISABLED = 1.
+        "freeThreaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
     }
     sys.stdout.write(json.dumps(info))
 

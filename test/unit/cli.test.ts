@@ -70,6 +70,21 @@ describe('venv-pilot CLI (dist/cli.js)', () => {
     assert.match(none.stderr, /^venv-pilot: No interpreter matches pypy 3\.99; nearest found: /);
   });
 
+  it('find answers the specs users type: py, cpython>=3.12, 3.13t (none here: the nearest are named), and a name on PATH', { skip: !pyenvPython('3.13') && 'Python 3.13 is not installed here' }, async () => {
+    const newest = (await cli('find', '3')).stdout;
+    assert.equal((await cli('find', 'py')).stdout, newest);
+    assert.equal((await cli('find', 'cpython>=3.12')).stdout, pyenvPython('3.13'));
+    const threaded = await cli('find', '3.13t');
+    assert.equal(threaded.code, 1);
+    assert.match(threaded.stderr, /^venv-pilot: No interpreter matches Python 3\.13 \(free-threaded\); nearest found: 3\.13\.\d+/);
+    const bin = path.join(tempDir(), 'bin');
+    const { mkdirSync, symlinkSync } = await import('node:fs');
+    mkdirSync(bin);
+    symlinkSync(pyenvPython('3.12') ?? '/usr/bin/python3', path.join(bin, 'python-custom'));
+    const named = await run_(['find', 'python-custom'], { env: { PATH: `${bin}:${process.env.PATH ?? ''}` } });
+    assert.equal(named.stdout, path.join(bin, 'python-custom'), named.stderr);
+  });
+
   it('env DEST --json prints the activated-terminal variable changes', async () => {
     const dest = path.join(tempDir(), 'proj', '.venv');
     const created = await cli('create', dest);

@@ -121,11 +121,29 @@ describe('interpreter specs: virtualenv format, paths and PEP 440 ranges (newest
     assert.equal(pickInterpreter(venvOnly, parseSpec('3.12')), undefined);
   });
 
-  it('rejects nonsense with a message that shows the accepted forms', () => {
-    assert.throws(() => parseSpec('snake'), /Cannot understand interpreter spec "snake": give a path, a version such as 3\.12/);
-    assert.throws(() => parseSpec('3.12-16'), /Cannot understand interpreter spec/);
-    assert.throws(() => parseSpec(''), /Cannot understand interpreter spec/);
+  it('anything that is no version is an executable name to look up on PATH, as virtualenv reads it; an empty spec or a bad range is refused', () => {
+    assert.deepEqual(parseSpec('snake'), { kind: 'name', name: 'snake' });
+    assert.deepEqual(parseSpec('python3.12-dbg'), { kind: 'name', name: 'python3.12-dbg' });
+    assert.deepEqual(parseSpec('3.12-16'), { kind: 'name', name: '3.12-16' });
+    assert.throws(() => parseSpec(''), /Give an interpreter spec/);
     assert.throws(() => parseSpec('>=three'), /"\>=three" is not a valid PEP 440 version range; write it like >=3\.10,<3\.13/);
+  });
+
+  it('py is any Python; t asks for a free-threaded build (and its absence for one with the GIL); a machine suffix and an implementation before a range are understood', () => {
+    const threaded = { ...interpreter('3.13.0'), freeThreaded: true, path: '/opt/ft/bin/python3.13t' };
+    const arm = { ...interpreter('3.12.1'), machine: 'aarch64', path: '/opt/arm/bin/python3.12' };
+    const pool = [threaded, ...machine];
+    assert.deepEqual(parseSpec('py'), { kind: 'version', parts: [] });
+    assert.equal(pickInterpreter(pool, parseSpec('3.13t'))?.path, '/opt/ft/bin/python3.13t');
+    assert.equal(pickInterpreter(pool, parseSpec('python3.13t'))?.path, '/opt/ft/bin/python3.13t');
+    assert.equal(pickInterpreter(pool, parseSpec('3.13'))?.path, (machine[0] as Interpreter).path, 'a plain 3.13 is the GIL build');
+    assert.equal(pickInterpreter(machine, parseSpec('3.13t')), undefined);
+    assert.deepEqual(parseSpec('cpython3.12-64-arm64'), { kind: 'version', parts: [3, 12], implementation: 'cpython', bits: 64, machine: 'arm64' });
+    assert.equal(pickInterpreter([arm, ...machine], parseSpec('cpython3.12-64-arm64'))?.path, '/opt/arm/bin/python3.12', 'aarch64 is arm64');
+    assert.equal(pickInterpreter([arm, ...machine], parseSpec('3.12-x86_64')), machine.find((i) => i.version === '3.12.1' && !i.isVenv));
+    assert.deepEqual(parseSpec('cpython>=3.12'), { kind: 'range', specifier: '>=3.12', implementation: 'cpython' });
+    assert.equal(label(pickInterpreter([interpreter('3.14.0', { implementation: 'PyPy' }), ...machine], parseSpec('cpython>=3.12'))), 'CPython 3.13.0');
+    assert.equal(describeSpec(parseSpec('3.13t')), 'Python 3.13 (free-threaded)');
   });
 
   it('names the nearest versions when nothing matches', () => {

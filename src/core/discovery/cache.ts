@@ -22,7 +22,7 @@ export interface ProbeCache {
 }
 
 // Bumped whenever probe.py reports more: older entries lack the new fields.
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
 /** Stats `exe` (following symlinks, so an upgraded base interpreter invalidates its venvs); `undefined` when it cannot be read. */
 export function fileKey(exe: string): FileKey | undefined {

@@ -3,51 +3,83 @@ import { UserError } from '../errors';
 import type { Interpreter } from './types';
 
 /**
- * An interpreter spec (virtualenv's "Python discovery" docs, plus PEP 440 ranges):
+ * An interpreter spec, as virtualenv's `PythonSpec.from_string_spec` reads one, plus PEP 440 ranges:
  * - a path (contains `/` or `\`);
- * - `[impl][X[.Y[.Z]]][-32|-64]`: `3`, `3.12`, `python3.8.1`, `cpython3`, `pypy3`, `3.12-64`, `python312` (= 3.12);
- *   `python` (or no implementation) matches any implementation;
- * - a PEP 440 specifier set such as `>=3.10,<3.13`.
+ * - `[impl][X[.Y[.Z]]][t][-32|-64][-MACHINE]`: `3`, `3.12`, `python3.8.1`, `cpython3`, `pypy3`,
+ *   `3.12-64`, `python312` (= 3.12), `3.13t` (free-threaded, PEP 703), `cpython3.12-64-arm64`;
+ *   `python`, `py` (or no implementation) match any implementation;
+ * - a PEP 440 specifier set, optionally after an implementation: `>=3.10,<3.13`, `cpython>=3.12`;
+ * - anything else is an executable name to look up on PATH (`python3.12-dbg`), as virtualenv does.
  */
 export type InterpreterSpec =
   | { readonly kind: 'path'; readonly path: string }
-  | { readonly kind: 'version'; readonly implementation?: string; readonly parts: readonly number[]; readonly bits?: 32 | 64 }
-  | { readonly kind: 'range'; readonly specifier: string };
+  | { readonly kind: 'name'; readonly name: string }
+  | {
+      readonly kind: 'version';
+      readonly implementation?: string;
+      readonly parts: readonly number[];
+      readonly bits?: 32 | 64;
+      /** `t`: only free-threaded builds; without it, only builds with the GIL. */
+      readonly freeThreaded?: boolean;
+      /** `platform.machine()` wanted, normalised (`x86_64`, `arm64`). */
+      readonly machine?: string;
+    }
+  | { readonly kind: 'range'; readonly specifier: string; readonly implementation?: string };
 
-const VIRTUALENV_SPEC = /^(?<impl>[a-z]+?)?(?<version>\d+(?:\.\d+){0,2})?(?:-(?<bits>32|64))?$/i;
+const VIRTUALENV_SPEC = /^(?<impl>[a-z]+?)?(?<version>\d+(?:\.\d+){0,2})?(?<threaded>t)?(?:-(?<bits>32|64))?(?:-(?<machine>x86_64|amd64|x64|x86|i[3-6]86|arm64|aarch64|armv[6-8]l|ppc64le|ppc64|s390x|riscv64|loongarch64))?$/i;
 
-/** Implementation names a spec may start with (lower case); anything else is more likely a typo than a Python. */
-const IMPLEMENTATIONS = new Set(['python', 'cpython', 'pypy', 'graalpy', 'pyston', 'ironpython', 'jython', 'micropython', 'rustpython', 'stackless']);
+/** Implementation names a spec may start with (lower case). */
+const IMPLEMENTATIONS = new Set(['python', 'py', 'cpython', 'pypy', 'graalpy', 'pyston', 'ironpython', 'jython', 'micropython', 'rustpython', 'stackless']);
+
+/** Machine names as `platform.machine()` spells them on different systems, to one spelling. */
+export function normalizeMachine(machine: string): string {
+  const m = machine.toLowerCase();
+  return m === 'amd64' || m === 'x64' ? 'x86_64' : m === 'aarch64' ? 'arm64' : m === 'i686' || m === 'i586' || m === 'i486' || m === 'x86' ? 'i386' : m;
+}
+
+/** An implementation named in a spec, or `undefined` for "any" (`python`, `py`). */
+const implementationOf = (name: string | undefined): string | undefined => (name && !['python', 'py'].includes(name.toLowerCase()) ? name.toLowerCase() : undefined);
 
 /**
- * Parses a spec string.
+ * Parses a spec string. Never throws for a spec that could be an executable name: that is
+ * looked up on PATH. A malformed range is refused.
  *
- * @throws {UserError} for anything that is none of the three forms, with the forms it accepts.
+ * @throws {UserError} for an empty spec or an invalid PEP 440 range, with the forms accepted.
  */
 export function parseSpec(spec: string): InterpreterSpec {
   const text = spec.trim();
+  if (!text) throw new UserError('Give an interpreter spec: a path, a version such as 3.12, an implementation and version such as pypy3, or a range such as >=3.10,<3.13');
   if (text.includes('/') || text.includes('\\')) return { kind: 'path', path: text };
-  if (/^(===|==|!=|~=|>=|<=|>|<)/.test(text)) {
-    if (!validRange(text)) throw new UserError(`"${spec}" is not a valid PEP 440 version range; write it like >=3.10,<3.13`);
-    return { kind: 'range', specifier: text };
+  const range = /^(?<impl>[a-z]+)?\s*(?<specifier>(===|==|!=|~=|>=|<=|>|<).*)$/i.exec(text)?.groups;
+  if (range?.specifier && (!range.impl || IMPLEMENTATIONS.has(range.impl.toLowerCase()))) {
+    if (!validRange(range.specifier)) throw new UserError(`"${spec}" is not a valid PEP 440 version range; write it like >=3.10,<3.13`);
+    const implementation = implementationOf(range.impl);
+    return { kind: 'range', specifier: range.specifier.trim(), ...(implementation ? { implementation } : {}) };
   }
   const groups = VIRTUALENV_SPEC.exec(text)?.groups;
-  if (!text || !groups || (!groups.impl && !groups.version) || (groups.impl && !IMPLEMENTATIONS.has(groups.impl.toLowerCase()))) {
-    throw new UserError(`Cannot understand interpreter spec "${spec}": give a path, a version such as 3.12, an implementation and version such as pypy3 or cpython3.12-64, or a range such as >=3.10,<3.13`);
-  }
-  const implementation = groups.impl && groups.impl.toLowerCase() !== 'python' ? groups.impl.toLowerCase() : undefined;
+  if (!groups || (!groups.impl && !groups.version) || (groups.impl && !IMPLEMENTATIONS.has(groups.impl.toLowerCase()))) return { kind: 'name', name: text };
+  const implementation = implementationOf(groups.impl);
   const version = groups.version ?? '';
   // virtualenv reads "python312" as 3.12: the first digit is the major version.
   const parts = version.includes('.') ? version.split('.').map(Number) : version.length > 1 ? [Number(version[0]), Number(version.slice(1))] : version ? [Number(version)] : [];
-  return { kind: 'version', parts, ...(implementation ? { implementation } : {}), ...(groups.bits ? { bits: Number(groups.bits) as 32 | 64 } : {}) };
+  return {
+    kind: 'version',
+    parts,
+    ...(implementation ? { implementation } : {}),
+    ...(groups.bits ? { bits: Number(groups.bits) as 32 | 64 } : {}),
+    ...(groups.threaded ? { freeThreaded: true } : {}),
+    ...(groups.machine ? { machine: normalizeMachine(groups.machine) } : {}),
+  };
 }
 
-/** True when `interpreter` satisfies a version or range spec (path specs match nothing here: probe the path). */
+/** True when `interpreter` satisfies a version or range spec (path and name specs match nothing here: they are looked up). */
 export function matchesSpec(interpreter: Interpreter, spec: InterpreterSpec): boolean {
-  if (spec.kind === 'path') return false;
-  if (spec.kind === 'range') return satisfies(versionOf(interpreter), spec.specifier);
+  if (spec.kind === 'path' || spec.kind === 'name') return false;
   if (spec.implementation && spec.implementation !== interpreter.implementation.toLowerCase()) return false;
+  if (spec.kind === 'range') return satisfies(versionOf(interpreter), spec.specifier);
   if (spec.bits && spec.bits !== interpreter.bits) return false;
+  if ((spec.freeThreaded ?? false) !== (interpreter.freeThreaded ?? false)) return false;
+  if (spec.machine && spec.machine !== normalizeMachine(interpreter.machine)) return false;
   return spec.parts.every((part, i) => interpreter.versionInfo[i] === part);
 }
 
@@ -79,6 +111,8 @@ export function nearestVersions(interpreters: readonly Interpreter[], spec: Inte
 /** Renders a spec back for messages. */
 export function describeSpec(spec: InterpreterSpec): string {
   if (spec.kind === 'path') return spec.path;
-  if (spec.kind === 'range') return `Python ${spec.specifier}`;
-  return `${spec.implementation ?? 'Python'} ${spec.parts.join('.') || 'any version'}${spec.bits ? ` (${spec.bits}-bit)` : ''}`;
+  if (spec.kind === 'name') return `${spec.name} (looked up on PATH)`;
+  if (spec.kind === 'range') return `${spec.implementation ?? 'Python'} ${spec.specifier}`;
+  const details = [spec.freeThreaded ? 'free-threaded' : '', spec.bits ? `${spec.bits}-bit` : '', spec.machine ?? ''].filter(Boolean);
+  return `${spec.implementation ?? 'Python'} ${spec.parts.join('.') || 'any version'}${details.length ? ` (${details.join(', ')})` : ''}`;
 }

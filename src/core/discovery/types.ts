@@ -64,6 +64,8 @@ export interface ProbeInfo {
   /** Whether `venv` can be imported (absent on 2.7). */
   readonly hasVenvModule: boolean;
   readonly hasEnsurepip: boolean;
+  /** A PEP 703 free-threaded build (`python3.13t`: `Py_GIL_DISABLED`). */
+  readonly freeThreaded?: boolean;
 }
 
 /** What creating a venv needs to know about its base interpreter: a probe result plus the path to run. */
