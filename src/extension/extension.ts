@@ -2,14 +2,14 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { FileMemento } from './fileMemento';
-import { registerCreateEnvironment } from './commands/createEnvironment';
-import { registerFreezeEnvironment } from './commands/freezeEnvironment';
-import { registerSyncEnvironment } from './commands/syncEnvironment';
-import { registerRecreateEnvironment } from './commands/recreateEnvironment';
-import { registerCleanUpEnvironments } from './commands/cleanUpEnvironments';
-import { registerRediscover } from './commands/rediscover';
-import { registerSelectInterpreter } from './commands/selectInterpreter';
-import { registerShowLog } from './commands/showLog';
+import { cleanUpEnvironments } from './commands/cleanUpEnvironments';
+import { createEnvironment } from './commands/createEnvironment';
+import { freezeEnvironment } from './commands/freezeEnvironment';
+import { recreateEnvironment } from './commands/recreateEnvironment';
+import { rediscover } from './commands/rediscover';
+import { selectInterpreter } from './commands/selectInterpreter';
+import { showLog } from './commands/showLog';
+import { syncEnvironment } from './commands/syncEnvironment';
 import { FailureReporter } from './feedback';
 import { InterpreterService } from './interpreters';
 import { startLanguageClient } from './languageClient';
@@ -22,11 +22,24 @@ import { registerSitePackagesWatcher } from './watchers/sitePackagesWatcher';
 import { EnvironmentHealth } from './environmentHealth';
 import { OwnWrites } from './ownWrites';
 import { adoptOrReportMissing, SelectionStore } from './selection';
-import type { Services, VenvPilotApi } from './services';
+import type { PublicApi } from './api';
+import type { CommandHandler, Services, VenvPilotApi } from './services';
 import { createStatusBar } from './statusBar';
 import { registerTerminalEnvironment } from './terminalEnvironment';
 
-export function activate(context: vscode.ExtensionContext): VenvPilotApi {
+/** Every command, by the id package.json contributes: one place to see what the extension offers. */
+const COMMANDS: Readonly<Record<string, (services: Services) => CommandHandler>> = {
+  'venvPilot.createEnvironment': createEnvironment,
+  'venvPilot.selectInterpreter': selectInterpreter,
+  'venvPilot.rediscover': rediscover,
+  'venvPilot.showLog': showLog,
+  'venvPilot.syncEnvironment': syncEnvironment,
+  'venvPilot.recreateEnvironment': recreateEnvironment,
+  'venvPilot.cleanUpEnvironments': cleanUpEnvironments,
+  'venvPilot.freezeEnvironment': freezeEnvironment,
+};
+
+export function activate(context: vscode.ExtensionContext): PublicApi | VenvPilotApi {
   const started = performance.now();
   const log = createLog();
   const failures = new FailureReporter(log);
@@ -47,14 +60,7 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
     selections,
     health,
     ...statusBar.disposables,
-    registerCreateEnvironment(services),
-    registerSelectInterpreter(services),
-    registerRediscover(services),
-    registerShowLog(services),
-    registerSyncEnvironment(services),
-    registerRecreateEnvironment(services),
-    registerCleanUpEnvironments(services),
-    registerFreezeEnvironment(services),
+    ...Object.entries(COMMANDS).map(([id, handler]) => vscode.commands.registerCommand(id, handler(services))),
     registerSitePackagesWatcher(services),
     startLanguageClient(services),
     registerPythonExtensionInterop(services),
@@ -71,8 +77,11 @@ export function activate(context: vscode.ExtensionContext): VenvPilotApi {
   void interpreters.refresh();
   // `npm run bench -- activation` reads this line from the log file (DESIGN.md §6: activate() <= 50 ms).
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
+  const api = publicApi(services);
+  // The test-facing parts reach only the extension's own tests, never another extension.
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
   return {
-    ...publicApi(services),
+    ...api,
     quickInputs,
     statusBarItem: statusBar.item,
     interpreters,

@@ -4,7 +4,7 @@ import { describeInterpreter } from '../core/discovery/resolve';
 import type { DiscoveryResult, Interpreter } from '../core/discovery/types';
 import { probeCacheFile } from '../core/paths';
 import type { LiveItems } from './quickInput';
-import { logCommand } from './services';
+import { logCommand } from './log';
 import { readSettings } from './settings';
 
 /**

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ErrorHandler, LanguageClient } from 'vscode-languageclient/node';
 import { localFolders } from './folders';
 import type { Services } from './services';
+import { ACTIVE_ENVIRONMENT_NOTIFICATION, type ActiveEnvironmentParams } from '../protocol';
 
 /** At most this many restarts after crashes, then a message instead. */
 const MAX_RESTARTS = 3;
@@ -67,7 +68,7 @@ export function startLanguageClient(services: Services): vscode.Disposable {
       },
     );
     const tell = (): void => {
-      if (started.isRunning()) void started.sendNotification('venvPilot/activeEnvironment', { venv: activeVenv(services) });
+      if (started.isRunning()) void started.sendNotification(ACTIVE_ENVIRONMENT_NOTIFICATION, { venv: activeVenv(services) } satisfies ActiveEnvironmentParams);
     };
     lifetime.push(services.selections.onDidChange(tell), services.health.onDidChange(tell));
     void started.start().catch((error: unknown) => services.log.error(`The requirements language server did not start: ${String(error)}`));

@@ -4,3 +4,8 @@ import * as vscode from 'vscode';
 export function createLog(): vscode.LogOutputChannel {
   return vscode.window.createOutputChannel('Venv Pilot', { log: true });
 }
+
+/** Logs each command line core is about to run (core's `CommandLogger`). */
+export function logCommand(log: vscode.LogOutputChannel): (commandLine: string) => void {
+  return (commandLine) => log.info(`run: ${commandLine}`);
+}

@@ -3,7 +3,7 @@ import type { FailureReporter } from './feedback';
 import type { InterpreterService } from './interpreters';
 import type { QuickInputs } from './quickInput';
 import type { EnvironmentHealth } from './environmentHealth';
-import type { PublicApi } from './publicApi';
+import type { PublicApi } from './api';
 import type { OwnWrites } from './ownWrites';
 import type { RequirementsWatcher } from './watchers/requirementsWatcher';
 import type { SelectionStore } from './selection';
@@ -23,8 +23,10 @@ export interface Services {
 }
 
 /**
- * What `activate()` returns: the versioned public API ({@link PublicApi}) plus test-facing parts.
- * Integration tests answer pickers through `quickInputs.active` and read the status bar through `statusBarItem`.
+ * What `activate()` returns when VS Code runs the extension's tests (`ExtensionMode.Test`): the
+ * public API plus test-facing parts. Integration tests answer pickers through
+ * `quickInputs.active` and read the status bar through `statusBarItem`. In every other mode
+ * `activate()` returns the {@link PublicApi} alone.
  */
 export interface VenvPilotApi extends PublicApi {
   readonly quickInputs: QuickInputs;
@@ -37,7 +39,5 @@ export interface VenvPilotApi extends PublicApi {
   terminalEnvironment(folder: vscode.WorkspaceFolder): vscode.EnvironmentVariableCollection;
 }
 
-/** Logs a command line core is about to run. */
-export function logCommand(log: vscode.LogOutputChannel): (commandLine: string) => void {
-  return (commandLine) => log.info(`run: ${commandLine}`);
-}
+/** A command's handler, as `vscode.commands.registerCommand` takes it; built by each command module from the services. */
+export type CommandHandler = (...args: unknown[]) => unknown;

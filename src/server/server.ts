@@ -13,9 +13,9 @@ import type { RequirementsItem } from '../core/requirements/parser';
 import { codeActions, complete, diagnose, documentLinks, hover, type AnalysisContext } from './analysis';
 import { findVenv, loadEnvironment, type ActiveEnvironment } from './environment';
 import { ResyncingMessageReader } from './messageReader';
+import { ACTIVE_ENVIRONMENT_NOTIFICATION, type ActiveEnvironmentParams } from '../protocol';
 
 /** The custom notification that tells the server which venv is active. */
-export const ACTIVE_ENVIRONMENT = 'venvPilot/activeEnvironment';
 
 /**
  * The shortest time between two analyses of one document while it is being edited. Edits that
@@ -146,7 +146,7 @@ export function startServer(connection: Connection = process.argv.includes('--st
       serverInfo: { name: 'venv-pilot' },
     };
   });
-  connection.onNotification(ACTIVE_ENVIRONMENT, (params: { venv?: string }) => {
+  connection.onNotification(ACTIVE_ENVIRONMENT_NOTIFICATION, (params: ActiveEnvironmentParams) => {
     venv = params.venv;
     environment = undefined;
     clearLineCaches();

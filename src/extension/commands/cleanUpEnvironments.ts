@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
 import { venvHealth } from '../../core/venv/health';
 import { localFolders } from '../folders';
-import type { Services } from '../services';
+import type { CommandHandler, Services } from '../services';
 
 /** Bytes used by a folder tree (hard links counted once per path, links not followed). */
 function folderSize(dir: string): number {
@@ -33,8 +33,8 @@ const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)
  * health; deletes the ticked ones after confirmation. Never deletes a folder without pyvenv.cfg.
  * Resolves to the folders deleted.
  */
-export function registerCleanUpEnvironments(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('venvPilot.cleanUpEnvironments', async (): Promise<string[]> => {
+export function cleanUpEnvironments(services: Services): CommandHandler {
+  return async (): Promise<string[]> => {
     const result = await services.interpreters.refresh();
     const broken = result.problems.map((p) => /^Environment (.+) is broken/.exec(p.message)?.[1]).filter((d): d is string => !!d);
     const venvs = [...new Set([...result.interpreters.filter((i) => i.isVenv).map((i) => i.prefix), ...broken])].filter((dir) => readPyvenvCfg(dir));
@@ -61,5 +61,5 @@ export function registerCleanUpEnvironments(services: Services): vscode.Disposab
     void services.interpreters.refresh();
     void vscode.window.showInformationMessage(`Deleted ${deleted.length} environment${deleted.length === 1 ? '' : 's'}.`);
     return deleted;
-  });
+  };
 }

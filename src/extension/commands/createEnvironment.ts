@@ -3,27 +3,22 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Interpreter } from '../../core/discovery/types';
 import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
-import { parseRequirementSet } from '../../core/requirements/parser';
-import { requirementsHash, writeStamp } from '../../core/requirements/sync';
-import { createVenv, type CreatedVenv } from '../../core/venv/create';
-import { withCancellableProgress } from '../feedback';
+import type { CreatedVenv } from '../../core/venv/create';
 import { localFolders } from '../folders';
 import { interpreterRows } from '../interpreterItems';
-import { selectionOf } from '../selection';
-import { logCommand, type Services } from '../services';
-import { readSettings } from '../settings';
-import { setTrackedRequirements } from '../trackedRequirements';
+import type { CommandHandler, Services } from '../services';
+import { createInFolder } from '../workflows/createInFolder';
 
 /**
  * "Venv Pilot: Create Environment": folder -> base interpreter -> location -> requirements files,
  * then create, seed pip offline and install with cancellable progress. Resolves to the created
  * venv, or `undefined` when the user dismissed a step or creation failed (the failure is shown).
  */
-export function registerCreateEnvironment(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('venvPilot.createEnvironment', () => createEnvironment(services));
+export function createEnvironment(services: Services): CommandHandler {
+  return () => runCreateEnvironment(services);
 }
 
-async function createEnvironment(services: Services): Promise<CreatedVenv | undefined> {
+async function runCreateEnvironment(services: Services): Promise<CreatedVenv | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Trust this workspace to create an environment: installing its requirements can run code from it.');
     return undefined;
@@ -38,62 +33,6 @@ async function createEnvironment(services: Services): Promise<CreatedVenv | unde
   if (!requirements) return undefined;
 
   return createInFolder(services, folder, interpreter, location.dest, requirements, location.replace);
-}
-
-/**
- * Creates (or, with `replace`, recreates) the venv at `dest` in `folder` with cancellable
- * progress, then selects it, tracks its requirements and stamps it in sync. Shared by Create and
- * Recreate Environment. Resolves to the venv, or `undefined` after showing the failure.
- */
-export async function createInFolder(services: Services, folder: vscode.WorkspaceFolder, interpreter: Interpreter, dest: string, requirements: readonly string[], replace: boolean): Promise<CreatedVenv | undefined> {
-  const name = path.relative(folder.uri.fsPath, dest) || path.basename(dest);
-  const settings = readSettings(folder);
-  try {
-    const created = await withCancellableProgress(`${replace ? 'Recreating' : 'Creating'} ${name}`, (signal, report) =>
-      createVenv({
-        interpreter,
-        dest,
-        requirements,
-        clear: replace,
-        findLinks: settings.seedFindLinks.map((dir) => path.resolve(folder.uri.fsPath, dir)),
-        pip: settings.pip,
-        // Relative requirements (`-e .`) mean the workspace folder, as in a terminal opened there.
-        cwd: folder.uri.fsPath,
-        signal,
-        log: logCommand(services.log),
-        onProgress: (_step, message) => {
-          services.log.info(message);
-          report(message);
-        },
-      }),
-    );
-    // pip installed the files just now: stamp the venv as in sync with them.
-    const parsed = parseRequirementSet(requirements);
-    await writeStamp(created.dir, { requirementsHash: requirementsHash(parsed.files), interpreter: `${created.python}|${interpreter.version}`, files: parsed.files });
-    await adopt(services, folder, created.python, interpreter, dest, requirements);
-    setImmediate(() => {
-      try {
-        created.stageNext();
-      } catch (error) {
-        services.log.warn(`Could not stage seeds for the next environment: ${String(error)}`);
-      }
-    });
-    const installed = requirements.length ? ` and installed ${requirements.map((r) => path.basename(r)).join(', ')}` : '';
-    const how = [`${created.creator} creator`, ...created.seeded.map((s) => `${s.project} ${s.version} from ${s.source}`)].join(', ');
-    void vscode.window.showInformationMessage(`${replace ? 'Recreated' : 'Created'} ${name} with Python ${interpreter.version} (${how})${installed}.`);
-    return created;
-  } catch (error) {
-    // A failed install leaves a working venv behind: select it so the user can fix and retry.
-    if (readPyvenvCfg(dest)) await adopt(services, folder, path.join(dest, 'bin', 'python'), interpreter, dest, requirements);
-    void services.failures.show(error);
-    return undefined;
-  }
-}
-
-async function adopt(services: Services, folder: vscode.WorkspaceFolder, python: string, base: Interpreter, venv: string, requirements: readonly string[]): Promise<void> {
-  await setTrackedRequirements(services.state, folder, requirements);
-  await services.selections.set(folder, { ...selectionOf(base), path: python, venv, kind: 'venv' });
-  void services.interpreters.refresh();
 }
 
 async function pickFolder(services: Services): Promise<vscode.WorkspaceFolder | undefined> {

@@ -1,39 +1,20 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { writeFileAtomically } from '../../core/atomicWrite';
-import { freezeVenv, looksFrozen } from '../../core/pip/freeze';
+import { looksFrozen } from '../../core/pip/freeze';
 import { readRequirementsFile } from '../../core/requirements/read';
 import { activeFolder } from '../folders';
-import { logCommand, type Services } from '../services';
+import type { CommandHandler, Services } from '../services';
+import { writeFreeze } from '../workflows/writeFreeze';
 import { readSettings } from '../settings';
-
-/**
- * Writes the venv's freeze to `file`: through a WorkspaceEdit (undoable) when the file is open,
- * else atomically (temporary file, then rename). Records the write so watchers ignore it.
- */
-export async function writeFreeze(services: Services, venv: string, file: string): Promise<void> {
-  const text = await freezeVenv(venv, { log: logCommand(services.log) });
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
-  services.ownWrites.record(file, text);
-  if (open) {
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(open.uri, new vscode.Range(open.positionAt(0), open.positionAt(open.getText().length)), text);
-    await vscode.workspace.applyEdit(edit);
-    await open.save();
-  } else {
-    await writeFileAtomically(file, text);
-  }
-  services.log.info(`Froze ${venv} into ${file}`);
-}
 
 /**
  * "Venv Pilot: Freeze Environment": the selected venv's `pip freeze` (computed without pip) into
  * `venvPilot.freeze.file` (default requirements.lock) or requirements.txt. A file with ranges,
  * comments or options is never overwritten without asking. Resolves to the file written.
  */
-export function registerFreezeEnvironment(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('venvPilot.freezeEnvironment', async (): Promise<string | undefined> => {
+export function freezeEnvironment(services: Services): CommandHandler {
+  return async (): Promise<string | undefined> => {
     const folder = activeFolder();
     const venv = folder && services.selections.get(folder)?.venv;
     if (!folder || !venv) {
@@ -65,5 +46,5 @@ export function registerFreezeEnvironment(services: Services): vscode.Disposable
       void services.failures.show(error);
       return undefined;
     }
-  });
+  };
 }

@@ -5,17 +5,17 @@ import { parseSpec, pickInterpreter } from '../../core/discovery/spec';
 import type { CreatedVenv } from '../../core/venv/create';
 import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
 import { activeFolder } from '../folders';
-import type { Services } from '../services';
+import type { CommandHandler, Services } from '../services';
 import { trackedRequirements } from '../trackedRequirements';
-import { createInFolder } from './createEnvironment';
+import { createInFolder } from '../workflows/createInFolder';
 
 /**
  * "Venv Pilot: Recreate Environment": rebuilds the active folder's venv with the same Python
  * version (X.Y from its pyvenv.cfg, newest patch found), else the recommended interpreter, and
  * the requirements tracked for it. Offered by the status bar when the venv is broken.
  */
-export function registerRecreateEnvironment(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('venvPilot.recreateEnvironment', async (): Promise<CreatedVenv | undefined> => {
+export function recreateEnvironment(services: Services): CommandHandler {
+  return async (): Promise<CreatedVenv | undefined> => {
     const folder = activeFolder();
     const venv = folder && services.selections.get(folder)?.venv;
     if (!folder || !venv || !readPyvenvCfg(venv)) {
@@ -37,5 +37,5 @@ export function registerRecreateEnvironment(services: Services): vscode.Disposab
     });
     if (answer?.label !== 'Recreate') return undefined;
     return createInFolder(services, folder, interpreter, venv, requirements, true);
-  });
+  };
 }

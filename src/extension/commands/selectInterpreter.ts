@@ -4,7 +4,7 @@ import type { Interpreter } from '../../core/discovery/types';
 import { activeFolder } from '../folders';
 import { groupedRows, interpreterRows } from '../interpreterItems';
 import { selectionOf } from '../selection';
-import type { Services } from '../services';
+import type { CommandHandler, Services } from '../services';
 
 type Item = vscode.QuickPickItem & { interpreter?: Interpreter; action?: 'create' | 'path' };
 
@@ -14,8 +14,8 @@ type Item = vscode.QuickPickItem & { interpreter?: Interpreter; action?: 'create
  * where it comes from, streaming in while discovery runs (with a refresh button). The choice is
  * stored for the active folder.
  */
-export function registerSelectInterpreter(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('venvPilot.selectInterpreter', async (): Promise<Interpreter | undefined> => {
+export function selectInterpreter(services: Services): CommandHandler {
+  return async (): Promise<Interpreter | undefined> => {
     const folder = activeFolder();
     if (!folder) {
       void vscode.window.showWarningMessage('Open a folder to choose its Python interpreter.');
@@ -41,7 +41,7 @@ export function registerSelectInterpreter(services: Services): vscode.Disposable
     if (!interpreter) return undefined;
     await services.selections.set(folder, selectionOf(interpreter));
     return interpreter;
-  });
+  };
 }
 
 /** Asks for an interpreter path and probes it; a path that is not a working interpreter is refused with the reason. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseRequirementSet } from '../../core/requirements/parser';
-import { syncFolder } from '../commands/syncEnvironment';
+import { syncFolder } from '../workflows/syncFolder';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
 import { trackedRequirements } from '../trackedRequirements';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { writeFreeze } from '../commands/freezeEnvironment';
+import { writeFreeze } from '../workflows/writeFreeze';
 import { localFolders } from '../folders';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
