@@ -23,7 +23,8 @@ import { EnvironmentHealth } from './environmentHealth';
 import { OwnWrites } from './ownWrites';
 import { adoptOrReportMissing, SelectionStore } from './selection';
 import type { PublicApi } from './api';
-import type { CommandHandler, Services, VenvPilotApi } from './services';
+import type { CommandHandler, Services } from './services';
+import type { VenvPilotApi } from './testApi';
 import { createStatusBar } from './statusBar';
 import { registerTerminalEnvironment } from './terminalEnvironment';
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileS
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { run } from '../../src/core/process/run';
-import type { VenvPilotApi } from '../../src/extension/services';
+import type { VenvPilotApi } from '../../src/extension/testApi';
 import { activateExtension, answerQuickPick, nextEvent, runInTerminal, typeAndAccept, waitFor } from './helpers';
 
 suite('Create Environment in a real VS Code', () => {

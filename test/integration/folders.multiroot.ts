@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { VenvPilotApi } from '../../src/extension/services';
+import type { VenvPilotApi } from '../../src/extension/testApi';
 import { activateExtension, runInTerminal, waitFor } from './helpers';
 
 suite('A multi-root workspace: each folder has its own venv', () => {

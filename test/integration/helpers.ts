@@ -1,7 +1,7 @@
 /** Shared by the integration suites: waiting, answering the extension's pickers, terminals. */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { VenvPilotApi } from '../../src/extension/services';
+import type { VenvPilotApi } from '../../src/extension/testApi';
 
 /** Polls `check` until it returns a truthy value. */
 export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { VenvPilotApi } from '../../src/extension/services';
+import type { VenvPilotApi } from '../../src/extension/testApi';
 import { activateExtension, answerQuickPick, runInTerminal, waitFor } from './helpers';
 
 /** The machine's own home (passwd), not the harness's empty HOME. */
