@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeFileAtomically } from '../core/atomicWrite';
 import { UserError } from '../core/errors';
 import { freezeVenv } from '../core/pip/freeze';
-import { readPyvenvCfg } from '../core/venv/pyvenvCfg';
+import { readPyvenvCfg } from '../core/venv/layout';
 import { one, warn, writeTo, type Command } from './command';
 
 export const command: Command = {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describeInterpreter } from '../core/discovery/describe';
 import { UserError } from '../core/errors';
 import { syncVenv } from '../core/pip/sync';
-import { readPyvenvCfg } from '../core/venv/pyvenvCfg';
+import { readPyvenvCfg, venvPython } from '../core/venv/layout';
 import { INDEX_OPTIONS, indexSettingsFrom, one, print, printJson, UsageError, warn, type Command } from './command';
 import { discoveryOptions } from './discovery';
 
@@ -17,7 +17,7 @@ export const command: Command = {
     const dest = path.resolve(one(positionals, 'DEST'));
     const requirements = (values.requirement as string[] | undefined) ?? [];
     if (requirements.length === 0) throw new UsageError('sync needs at least one -r FILE');
-    const python = path.join(dest, 'bin', 'python');
+    const python = venvPython(dest);
     if (!readPyvenvCfg(dest)) throw new UserError(`${dest} is not a virtual environment (no pyvenv.cfg)`);
     const interpreter = await describeInterpreter(python, discoveryOptions(values, signal));
     const plan = await syncVenv(dest, {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readPyvenvCfg } from '../core/venv/pyvenvCfg';
+import { readPyvenvCfg } from '../core/venv/layout';
 import type { InterpreterService } from './interpreters';
 import { stampIsCurrent } from '../core/requirements/sync';
 import { venvHealth } from '../core/venv/health';

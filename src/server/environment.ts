@@ -4,7 +4,7 @@ import path from 'node:path';
 import { installedDistributions, venvSitePackages, type InstalledDistribution } from '../core/pip/installed';
 import type { MarkerEnvironment } from '../core/requirements/pep508';
 import { normalizeProjectName } from '../core/requirements/pep508';
-import { readPyvenvCfg } from '../core/venv/pyvenvCfg';
+import { readPyvenvCfg } from '../core/venv/layout';
 
 /** What the server knows about the active venv; re-read when its site-packages change. */
 export interface ActiveEnvironment {

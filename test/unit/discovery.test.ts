@@ -65,7 +65,7 @@ describe('discovery on this machine (real interpreters)', () => {
       writeFileSync(file, content);
       const result = await discoverInterpreters({ ...options(), cacheFile: file });
       assert.ok(result.probesRun > 0);
-      assert.equal(JSON.parse(readFileSync(file, "utf8")).version, 3);
+      assert.equal(JSON.parse(readFileSync(file, "utf8")).version, 4);
       assert.equal((await discoverInterpreters({ ...options(), cacheFile: file })).probesRun, 0);
     }
   });

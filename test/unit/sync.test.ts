@@ -9,7 +9,7 @@ import { freezeVenv } from '../../src/core/pip/freeze';
 import { syncVenv } from '../../src/core/pip/sync';
 import { run } from '../../src/core/process/run';
 import { parseRequirementsFile } from '../../src/core/requirements/parser';
-import { isStale, planSync } from '../../src/core/requirements/sync';
+import { planSync, stampIsCurrent } from '../../src/core/requirements/sync';
 import { createVenv, type CreatedVenv } from '../../src/core/venv/create';
 import { baseInterpreter, processesMentioning, pyenvPython, tempDir } from '../fixtures/machine';
 import { silentIndex } from '../fixtures/index';
@@ -69,20 +69,20 @@ describe('sync plan', () => {
 describe('sync against real pip', () => {
   it('installs, stamps, then runs no pip at all when nothing changed', async () => {
     const { venv, file, sync, commands } = await project('pilotfish==1.0.0\n');
-    assert.equal(isStale(venv.dir, [file], `${exe}|${interpreter.version}`), true);
+    assert.equal(stampIsCurrent(venv.dir, [file]), false);
     const progress: string[] = [];
     const first = await sync({ onProgress: (m) => progress.push(m) });
     assert.equal(first.install.length, 1);
     assert.ok(progress.some((m) => /^\[1\] (Collecting|Processing) pilotfish/.test(m)), progress.join('\n'));
     assert.ok(!progress.some((m) => m.startsWith('Requirement already satisfied')), 'the chatter stays out of the progress');
     assert.equal((await run([venv.python, '-c', 'import pilotfish; print(pilotfish.__version__)'])).stdout, '1.0.0');
-    assert.equal(isStale(venv.dir, [file], `${exe}|${interpreter.version}`), false);
+    assert.equal(stampIsCurrent(venv.dir, [file]), true);
     const ran = commands.length;
     const second = await sync();
     assert.equal(second.install.length, 0);
     assert.equal(commands.length, ran, 'no process was started');
     writeFileSync(file, `${file.length ? '' : ''}--no-index\n--find-links ${wheels}\npilotfish==2.0.0\n`);
-    assert.equal(isStale(venv.dir, [file], `${exe}|${interpreter.version}`), true, 'an edit makes the stamp stale');
+    assert.equal(stampIsCurrent(venv.dir, [file]), false, 'an edit makes the stamp stale');
   });
 
   it('refuses a file pip would reject, naming file and line, before running anything', async () => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readPyvenvCfg } from '../venv/pyvenvCfg';
+import { readPyvenvCfg, venvScriptsDir } from '../venv/layout';
 import { UserError } from '../errors';
 
 /** One change to a terminal's environment; the same shape VS Code's EnvironmentVariableCollection applies. */
@@ -27,7 +27,7 @@ export function activatedEnvironment(venvDir: string): ActivatedEnvironment {
   const venv = path.resolve(venvDir);
   const cfg = readPyvenvCfg(venv);
   if (!cfg) throw new UserError(`${venv} is not a virtual environment (no pyvenv.cfg)`);
-  const binDir = path.join(venv, 'bin');
+  const binDir = venvScriptsDir(venv);
   // The stdlib venv writes prompt with Python's repr(): quoted, with \\ and the quote escaped.
   const quoted = /^(['"])(.*)\1$/.exec(cfg.prompt ?? '');
   const prompt = (quoted ? (quoted[2] ?? '').replace(/\\(.)/g, '$1') : cfg.prompt) || path.basename(venv);
@@ -42,16 +42,6 @@ export function activatedEnvironment(venvDir: string): ActivatedEnvironment {
       { name: 'PYTHONHOME', op: 'remove' },
     ],
   };
-}
-
-/** Applies mutations to a copy of `env`, as a terminal would see it. */
-export function applyMutations(env: Readonly<Record<string, string | undefined>>, mutations: readonly EnvironmentMutation[]): Record<string, string | undefined> {
-  const result = { ...env };
-  for (const m of mutations) {
-    if (m.op === 'remove') delete result[m.name];
-    else result[m.name] = m.op === 'prepend' ? m.value + (result[m.name] ?? '') : m.value;
-  }
-  return result;
 }
 
 /**

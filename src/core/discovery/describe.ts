@@ -1,7 +1,7 @@
 import { closeSync, promises as fsp, openSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { describeError, describeFsError, UserError } from '../errors';
-import { owningVenv, readPyvenvCfg } from '../venv/pyvenvCfg';
+import { owningVenv, readPyvenvCfg } from '../venv/layout';
 import { fileKey, isFresh, loadProbeCache, saveProbeCache, type CachedProbe } from './cache';
 import { venvKind } from './locators/context';
 import { ProbeTimeoutError, probeInterpreter } from './probe';

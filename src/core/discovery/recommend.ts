@@ -4,6 +4,7 @@ import { parse as parseToml } from 'smol-toml';
 import { satisfies, validRange } from '@renovatebot/pep440';
 import { parsePythonVersionFile } from './locators';
 import type { Interpreter } from './types';
+import { venvPython } from '../venv/layout';
 
 /** The interpreter to preselect for a folder, and why, in words for the picker. */
 export interface Recommendation {
@@ -41,8 +42,8 @@ function readPythonVersionFile(folder: string): string[] {
  */
 export function recommendInterpreter(interpreters: readonly Interpreter[], folder: string, options: { forCreate?: boolean } = {}): Recommendation | undefined {
   if (!options.forCreate) {
-    const venvPython = path.join(folder, '.venv', 'bin', 'python');
-    const own = interpreters.find((i) => i.isVenv && i.path === venvPython);
+    const ownPython = venvPython(path.join(folder, '.venv'));
+    const own = interpreters.find((i) => i.isVenv && i.path === ownPython);
     if (own) return { interpreter: own, reason: 'the workspace .venv' };
   }
   const bases = interpreters.filter((i) => !i.isVenv && i.probed);

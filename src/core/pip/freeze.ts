@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { clean, compare, valid } from '@renovatebot/pep440';
 import { run, type CommandLogger } from '../process/run';
-import { readPyvenvCfg } from '../venv/pyvenvCfg';
+import { readPyvenvCfg } from '../venv/layout';
 import { readInstalled, type DirectUrl, type InstalledDistribution } from './installed';
 
 /** Options for {@link freezeVenv}. */

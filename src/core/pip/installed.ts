@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalizeProjectName } from '../requirements/pep508';
-import { readPyvenvCfg } from '../venv/pyvenvCfg';
+import { readPyvenvCfg, venvPlatformOf, venvSitePackagesDirs } from '../venv/layout';
 
 /** PEP 610 `direct_url.json`. */
 export interface DirectUrl {
@@ -67,18 +67,12 @@ const readText = (file: string): string | undefined => {
 };
 
 /**
- * The site-packages folders of a venv, in `sys.path` order: its own, then (with
+ * The site-packages folders of a venv, in `sys.path` order: its own (see layout.ts), then (with
  * `include-system-site-packages = true`) none of the base's, which this version does not read.
  */
 export function venvSitePackages(venvDir: string): string[] {
-  const cfg = readPyvenvCfg(venvDir);
-  const version = cfg?.version?.split('.').slice(0, 2).join('.');
-  const lib = path.join(venvDir, 'lib');
-  const candidates = readdirSafe(lib)
-    .filter((name) => /^(python|pypy)\d/.test(name))
-    .sort((a, b) => Number(b.endsWith(version ?? '')) - Number(a.endsWith(version ?? '')))
-    .map((name) => path.join(lib, name, 'site-packages'));
-  return candidates.filter((dir) => existsSync(dir));
+  const version = readPyvenvCfg(venvDir)?.version?.split('.').slice(0, 2).join('.');
+  return venvSitePackagesDirs(venvDir, venvPlatformOf(), version);
 }
 
 function readdirSafe(dir: string): string[] {

@@ -8,6 +8,7 @@ import { effectiveIndexSettings, isEmptyIndexSettings, readIndexSettings, writeI
 import { installedDistributions } from './installed';
 import { withDestinationLock } from '../venv/destination';
 import { pipInstall, pipUninstall, requirementArgs, type PipSettings } from './install';
+import { venvPython } from '../venv/layout';
 
 /** Options for {@link syncVenv}. */
 export interface SyncOptions {
@@ -81,7 +82,7 @@ async function carryOut(venvDir: string, roots: readonly string[], files: readon
   const recorded = readIndexSettings(venvDir);
   const pip = effectiveIndexSettings(recorded, options.pip);
   if (options.pip && !isEmptyIndexSettings(options.pip)) await writeIndexSettings(venvDir, options.pip);
-  const python = path.join(venvDir, 'bin', 'python');
+  const python = venvPython(venvDir);
   if (plan.install.length > 0) {
     let seen = 0;
     await pipInstall(python, requirementArgs(roots), {

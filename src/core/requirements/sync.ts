@@ -222,11 +222,6 @@ export function readStamp(venvDir: string): SyncStamp | undefined {
   }
 }
 
-/** True when the venv was synced from other requirements contents (includes too), or by another interpreter, than now. */
-export function isStale(venvDir: string, files: readonly string[], interpreter: string): boolean {
-  return !stampIsCurrent(venvDir, files) || readStamp(venvDir)?.interpreter !== interpreter;
-}
-
 /**
  * True when the venv's stamp matches the requirements as they are now: it covers every root
  * file, and no file it read (includes too) has changed since.

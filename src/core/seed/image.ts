@@ -6,6 +6,7 @@ import { run, type CommandLogger } from '../process/run';
 import { isolatedEnv, isolatedModule } from '../pythonScripts';
 import type { SeedWheel } from './wheels';
 import { UserError } from '../errors';
+import { scriptsDirName, venvPlatformOf } from '../venv/layout';
 
 /** A console script a seed installs: `name = module:attr` from `entry_points.txt`. */
 export interface ConsoleScript {
@@ -131,7 +132,7 @@ export async function ensureImage(wheel: SeedWheel, interpreter: BaseInterpreter
     const unsafe = scripts.find((script) => !isPlainFileName(script.name));
     if (unsafe) throw new UserError(`The wheel ${wheel.path} declares a console script named ${JSON.stringify(unsafe.name)}, which is not a plain file name; refusing to seed from it`);
     const { dirs, files } = walk(site);
-    const binFromSite = path.posix.relative(interpreter.venvPaths?.purelib ?? 'lib/site-packages', interpreter.venvPaths?.scripts ?? 'bin');
+    const binFromSite = path.posix.relative(interpreter.venvPaths?.purelib ?? 'lib/site-packages', interpreter.venvPaths?.scripts ?? scriptsDirName(venvPlatformOf(interpreter.platform)));
     const recordFile = `${distInfo}/RECORD`;
     const record = [
       ...files.filter((file) => file !== recordFile).map((file) => {

@@ -2,6 +2,9 @@ import { copyFileSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } fro
 import path from 'node:path';
 import type { BaseInterpreter } from '../discovery/types';
 import { activationScripts } from './activationScripts';
+import { formatPyvenvCfg, pyvenvCfgPath, venvLayoutFor, type VenvLayout } from './layout';
+
+export type { VenvLayout } from './layout';
 
 /** How the venv's interpreter files point at the base interpreter. */
 export type LinkMode = 'symlinks' | 'copies';
@@ -20,14 +23,6 @@ export interface BuiltinVenvOptions {
   readonly noVcsIgnore?: boolean;
 }
 
-/** The folders of a venv, absolute. */
-export interface VenvLayout {
-  readonly dir: string;
-  readonly bin: string;
-  /** site-packages: where seeds and requirements go. */
-  readonly purelib: string;
-}
-
 /**
  * True when the builtin creator has been proven for this interpreter: CPython 3.3+ or PyPy 3,
  * on Linux or macOS, with the venv layout reported by the probe. Anything else uses `python -m venv`.
@@ -39,15 +34,9 @@ export function builtinSupports(interpreter: BaseInterpreter): boolean {
   return posix && implementation && (major > 3 || (major === 3 && minor >= 3)) && !!interpreter.venvPaths?.purelib;
 }
 
-/** The layout a venv of `interpreter` at `dir` has. */
+/** The layout a venv of `interpreter` at `dir` has (see layout.ts). */
 export function venvLayout(interpreter: BaseInterpreter, dir: string): VenvLayout {
-  const paths = interpreter.venvPaths ?? {};
-  const [major = 3, minor = 0] = interpreter.versionInfo;
-  return {
-    dir,
-    bin: path.join(dir, paths.scripts ?? 'bin'),
-    purelib: path.join(dir, paths.purelib ?? path.join('lib', `python${major}.${minor}`, 'site-packages')),
-  };
+  return venvLayoutFor(interpreter, dir);
 }
 
 /**
@@ -82,17 +71,17 @@ export function writeVenv(options: BuiltinVenvOptions): VenvLayout {
   const { interpreter, dir } = options;
   const layout = venvLayout(interpreter, dir);
   const [major, minor, micro] = interpreter.versionInfo;
-  const cfg = [
-    `home = ${path.dirname(interpreter.path)}`,
-    `include-system-site-packages = ${options.systemSitePackages ? 'true' : 'false'}`,
-    `version = ${major}.${minor}.${micro}`,
-    `executable = ${realpathSync(interpreter.path)}`,
-    `command = venv-pilot create ${dir}`,
-    ...(options.prompt !== undefined ? [`prompt = ${pythonRepr(options.prompt)}`] : []),
+  const cfg: [string, string][] = [
+    ['home', path.dirname(interpreter.path)],
+    ['include-system-site-packages', options.systemSitePackages ? 'true' : 'false'],
+    ['version', `${major}.${minor}.${micro}`],
+    ['executable', realpathSync(interpreter.path)],
+    ['command', `venv-pilot create ${dir}`],
+    ...(options.prompt !== undefined ? [['prompt', pythonRepr(options.prompt)] as [string, string]] : []),
   ];
   // pyvenv.cfg first, as the stdlib venv writes it: a folder left by a killed creation is still a venv.
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'pyvenv.cfg'), cfg.join('\n') + '\n');
+  writeFileSync(pyvenvCfgPath(dir), formatPyvenvCfg(cfg));
 
   mkdirSync(layout.bin, { recursive: true });
   mkdirSync(layout.purelib, { recursive: true });

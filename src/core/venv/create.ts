@@ -15,6 +15,7 @@ import { builtinSupports, venvLayout, writeVenv, type LinkMode, type VenvLayout 
 import { seedCacheDir, userCacheDir } from '../paths';
 import { inspectDestination, markComplete, markIncomplete, readIncompleteMark, realpathOr, removeCreated, withDestinationLock } from './destination';
 import { isolatedEnv, isolatedModule } from '../pythonScripts';
+import { venvPython } from './layout';
 
 /** ASCII control characters, refused in a venv path or prompt. */
 const CONTROL = /[\x00-\x1f\x7f]/;
@@ -132,7 +133,7 @@ async function createLocked(options: CreateVenvOptions, plan: { dir: string; req
   if (destination.action === 'refuse') throw new UserError(destination.problem);
   const folderExisted = existsSync(dir);
   const identity = { executable: realpathOr(interpreter.path), version: interpreter.version };
-  const python = path.join(dir, 'bin', 'python');
+  const python = venvPython(dir);
   let spareImages: SeedImage[] = [];
   const seeded: SeededDistribution[] = [];
   if (destination.action === 'resume') {
@@ -226,7 +227,7 @@ export async function planVenv(options: CreateVenvOptions): Promise<VenvPlan> {
   const problem = destination.action === 'refuse' ? destination.problem : undefined;
   return {
     dir,
-    python: path.join(dir, 'bin', 'python'),
+    python: venvPython(dir),
     creator: builtin ? 'builtin' : 'venv-module',
     interpreter: { path: interpreter.path, version: interpreter.version },
     seeds: seeds.map((w) => ({ project: w.project, version: w.version, source: w.source, wheel: w.path })),

@@ -7,7 +7,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync,
 import path from 'node:path';
 import { CancelledError, UserError } from '../errors';
 import { ensureFolder } from '../folders';
-import { readPyvenvCfg } from './pyvenvCfg';
+import { readPyvenvCfg } from './layout';
 
 /** The file a creation writes first into the venv and removes last. */
 export const INCOMPLETE_MARK = '.venv-pilot-incomplete';

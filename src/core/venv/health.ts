@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { readIncompleteMark } from './destination';
-import { readPyvenvCfg } from './pyvenvCfg';
+import { readPyvenvCfg, venvPython } from './layout';
 
 /** Whether a venv can run: `{ ok: true }`, or the problem in words a user can act on. */
 export type VenvHealth = { readonly ok: true } | { readonly ok: false; readonly problem: string };
@@ -17,7 +17,7 @@ export type VenvHealth = { readonly ok: true } | { readonly ok: false; readonly 
 export function venvHealth(venvDir: string, baseVersion?: string): VenvHealth {
   const cfg = readPyvenvCfg(venvDir);
   if (!cfg) return { ok: false, problem: `${venvDir} is not a virtual environment any more (no pyvenv.cfg)` };
-  const python = path.join(venvDir, 'bin', 'python');
+  const python = venvPython(venvDir);
   try {
     realpathSync(python);
   } catch {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Interpreter } from '../../core/discovery/types';
-import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
+import { readPyvenvCfg } from '../../core/venv/layout';
 import type { CreatedVenv } from '../../core/venv/create';
 import { localFolders } from '../folders';
 import { interpreterRows } from '../interpreterItems';

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { recommendInterpreter } from '../../core/discovery/recommend';
 import { parseSpec, pickInterpreter } from '../../core/discovery/spec';
 import type { CreatedVenv } from '../../core/venv/create';
-import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
+import { readPyvenvCfg } from '../../core/venv/layout';
 import { activeFolder } from '../folders';
 import type { CommandHandler, Services } from '../services';
 import { trackedRequirements } from '../trackedRequirements';

@@ -4,7 +4,7 @@ import type { Interpreter } from '../../core/discovery/types';
 import { parseRequirementSet } from '../../core/requirements/parser';
 import { requirementsHash, writeStamp } from '../../core/requirements/sync';
 import { createVenv, type CreatedVenv } from '../../core/venv/create';
-import { readPyvenvCfg } from '../../core/venv/pyvenvCfg';
+import { readPyvenvCfg, venvPython } from '../../core/venv/layout';
 import { withCancellableProgress } from '../feedback';
 import { logCommand } from '../log';
 import { selectionOf } from '../selection';
@@ -56,7 +56,7 @@ export async function createInFolder(services: Services, folder: vscode.Workspac
     return created;
   } catch (error) {
     // A failed install leaves a working venv behind: select it so the user can fix and retry.
-    if (readPyvenvCfg(dest)) await adopt(services, folder, path.join(dest, 'bin', 'python'), interpreter, dest, requirements);
+    if (readPyvenvCfg(dest)) await adopt(services, folder, venvPython(dest), interpreter, dest, requirements);
     void services.failures.show(error);
     return undefined;
   }

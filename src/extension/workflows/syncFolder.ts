@@ -7,6 +7,7 @@ import { logCommand } from '../log';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
 import { trackedRequirements } from '../trackedRequirements';
+import { venvPython } from '../../core/venv/layout';
 
 /**
  * Syncs a folder's selected venv with its tracked requirements files, with cancellable progress.
@@ -21,7 +22,7 @@ export async function syncFolder(services: Services, folder: vscode.WorkspaceFol
     return undefined;
   }
   const settings = readSettings(folder);
-  const interpreter = await services.interpreters.describe(path.join(venv, 'bin', 'python'));
+  const interpreter = await services.interpreters.describe(venvPython(venv));
   const name = path.relative(folder.uri.fsPath, venv) || path.basename(venv);
   try {
     const plan = await withCancellableProgress(`Syncing ${name} with ${requirements.map((r) => path.basename(r)).join(', ')}`, (signal, report) =>

@@ -1,6 +1,7 @@
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Candidate, InterpreterKind, LocatorName } from '../types';
+import { venvInterpreterNames, venvKind, venvPlatformOf, venvScriptsDir } from '../../venv/layout';
 
 /**
  * What every locator is given. Locators only read the filesystem; they never run anything.
@@ -68,18 +69,14 @@ export function interpretersIn(dir: string, props: Omit<Candidate, 'path'>, plat
 
 /** The interpreter of an environment or installation folder: `bin/python3`/`bin/python` on POSIX; `Scripts\python.exe` or `python.exe` on Windows. */
 export function envInterpreter(dir: string, platform: NodeJS.Platform): string | undefined {
-  const options = platform === 'win32' ? [joinLike(dir, 'Scripts', 'python.exe'), joinLike(dir, 'python.exe')] : ['python', 'python3', 'pypy3', 'pypy'].map((n) => path.join(dir, 'bin', n));
+  const layout = venvPlatformOf(platform);
+  const scripts = venvScriptsDir(dir, layout);
+  // A Windows installation (not a venv) keeps python.exe at its top level.
+  const options = [...venvInterpreterNames(layout).map((name) => joinLike(scripts, name)), ...(layout === 'win32' ? [joinLike(dir, 'python.exe')] : [])];
   return options.find(isPresent);
 }
 
-/** `venv` for a PEP 405 venv, `virtualenv` when virtualenv made it (its pyvenv.cfg has a `virtualenv` key); `undefined` when `dir` is not one. */
-export function venvKind(dir: string): Extract<InterpreterKind, 'venv' | 'virtualenv'> | undefined {
-  try {
-    return /^\s*virtualenv\s*=/m.test(readFileSync(path.join(dir, 'pyvenv.cfg'), 'utf8')) ? 'virtualenv' : 'venv';
-  } catch {
-    return undefined;
-  }
-}
+export { venvKind } from '../../venv/layout';
 
 /** Candidates for each child folder of `parent` that holds an interpreter, named after the folder. */
 export function childEnvironments(parent: string, kind: InterpreterKind, locator: LocatorName, platform: NodeJS.Platform): Candidate[] {

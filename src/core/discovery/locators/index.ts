@@ -1,5 +1,4 @@
 /** Every locator, in {@link LOCATOR_ORDER}: the first to find an environment decides the path shown for it. */
-import path from 'node:path';
 import type { Locator } from './context';
 import { condaLocator } from './conda';
 import { envManagersLocator } from './envManagers';
@@ -29,8 +28,3 @@ export const LOCATORS: readonly Locator[] = [
   pathLocator,
   systemLocator,
 ];
-
-/** The interpreter inside a POSIX venv: `DIR/bin/python`. */
-export function venvInterpreterPath(venvDir: string): string {
-  return path.join(venvDir, 'bin', 'python');
-}

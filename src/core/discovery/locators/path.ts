@@ -44,6 +44,7 @@ export const systemLocator: Locator = (context) => {
   const cellarBins = ['/opt/homebrew/Cellar', '/usr/local/Cellar'].flatMap((cellar) =>
     listDir(cellar)
       .filter((formula) => /^python(@\d+(\.\d+)?)?$/.test(formula))
+      // eslint-disable-next-line no-restricted-syntax -- Homebrew's keg layout (Cellar/FORMULA/VERSION/bin), not a venv's.
       .flatMap((formula) => listDir(path.join(cellar, formula)).map((version) => path.join(cellar, formula, version, 'bin'))),
   );
   return ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin', ...cellarBins].flatMap((dir) => interpretersIn(dir, { kind: 'system', locator: 'system' }, context.platform));
