@@ -1,6 +1,6 @@
 /**
  * The tools the benchmarks compare with, fetched once from the package index into the bench
- * cache (DESIGN.md §5: peers may be fetched by a script; the product itself never downloads them).
+ * cache (peers may be fetched once by a script; the product itself never downloads them).
  * Each is `undefined`, with the reason printed, where it cannot be had.
  */
 import { existsSync, mkdirSync } from 'node:fs';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `venv-pilot`: the command line over core (DESIGN.md §4). Exit codes: 0 success, 1 user error, 2 usage.
+ * `venv-pilot`: the command line over core (README, "Command line"; ARCHITECTURE.md, "Bundles and start-up"). Exit codes: 0 success, 1 user error, 2 usage.
  *
  * Start-up time is what scripts and other editors feel, so this dispatcher loads only the one
  * command module it runs (each is its own chunk of the ES module build), and asks Node (22.1 and

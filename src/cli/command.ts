@@ -62,7 +62,7 @@ export function warn(text: string): void {
   writeTo(2, text + '\n');
 }
 
-/** Writes exactly one JSON document to stdout (DESIGN.md §4: `--json`). */
+/** Writes exactly one JSON document to stdout (`--json`: one document, nothing else, on stdout). */
 export function printJson(value: unknown): void {
   print(JSON.stringify(value, null, 2));
 }

@@ -1,5 +1,5 @@
 /**
- * Errors are values with a message a user can act on (DESIGN.md §2).
+ * Errors are values with a message a user can act on (ARCHITECTURE.md, "Errors").
  * Anything thrown from core with one of these types carries a complete, one-line `message`.
  */
 

@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): PublicApi | VenvPilo
   );
   // Discovery runs in the background: activation never waits for an interpreter.
   void interpreters.refresh();
-  // `npm run bench -- activation` reads this line from the log file (DESIGN.md §6: activate() <= 50 ms).
+  // `npm run bench -- activation` reads this line from the log file (the target is activate() <= 50 ms; ARCHITECTURE.md, "Bundles and start-up").
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   const api = publicApi(services);
   // The test-facing parts reach only the extension's own tests, never another extension.

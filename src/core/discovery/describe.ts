@@ -56,7 +56,7 @@ export async function describeCandidates(candidates: readonly Candidate[], optio
       let interpreter: Interpreter | undefined;
       if (options.trustedWorkspace === false && candidate.inWorkspace) {
         if (candidate.venvDir) interpreter = describeUnprobed(candidate, candidate.venvDir);
-        else problems.push({ path: candidate.path, message: `Interpreter ${candidate.path} is inside an untrusted workspace and was not run` });
+        else problems.push({ code: 'untrusted', path: candidate.path, message: `Interpreter ${candidate.path} is inside an untrusted workspace and was not run` });
       } else {
         const key = fileKey(candidate.path);
         const cached = key && cache.entries[candidate.path];
@@ -72,8 +72,8 @@ export async function describeCandidates(candidates: readonly Candidate[], optio
           if (transient) timedOut.add(candidate.path);
           else probed[candidate.path] = outcome;
         }
-        if (!outcome) problems.push({ path: candidate.path, message: `Interpreter ${candidate.path} cannot be read` });
-        else if ('error' in outcome) problems.push({ path: candidate.path, message: outcome.error, ...(timedOut.has(candidate.path) ? { transient: true } : {}) });
+        if (!outcome) problems.push({ code: 'unreadable', path: candidate.path, message: `Interpreter ${candidate.path} cannot be read` });
+        else if ('error' in outcome) problems.push({ code: timedOut.has(candidate.path) ? 'not-responding' : 'failed', path: candidate.path, message: outcome.error, ...(timedOut.has(candidate.path) ? { transient: true } : {}) });
         else interpreter = toInterpreter(candidate, outcome.info, true);
       }
       if (interpreter) options.onInterpreter?.(interpreter);
@@ -161,7 +161,11 @@ function resolveCandidate(candidate: Candidate, workspaceFolders: readonly strin
     realPath = realpathSync(candidate.path);
   } catch {
     const venv = owningVenv(candidate.path);
-    problems.push({ path: candidate.path, message: venv ? `Environment ${venv} is broken: its interpreter link ${candidate.path} points to a file that no longer exists. Recreate it.` : `Interpreter ${candidate.path} is a broken link` });
+    problems.push(
+      venv
+        ? { code: 'broken-venv', venv, path: candidate.path, message: `Environment ${venv} is broken: its interpreter link ${candidate.path} points to a file that no longer exists. Recreate it.` }
+        : { code: 'broken-link', path: candidate.path, message: `Interpreter ${candidate.path} is a broken link` },
+    );
     return undefined;
   }
   if (isShim(candidate.path, realPath)) return undefined;

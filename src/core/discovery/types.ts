@@ -93,7 +93,18 @@ export interface Interpreter extends ProbeInfo {
 }
 
 /** An interpreter that could not be used; discovery reports it and carries on. */
+/**
+ * What went wrong with a candidate, for code to act on (the message is for people):
+ * `broken-venv` (its interpreter link points nowhere; `venv` names the folder), `broken-link`,
+ * `not-responding` (the probe ran out of time), `failed` (the probe failed or answered nonsense),
+ * `unreadable`, `untrusted` (inside an untrusted workspace, so never run).
+ */
+export type DiscoveryProblemCode = 'broken-venv' | 'broken-link' | 'not-responding' | 'failed' | 'unreadable' | 'untrusted';
+
 export interface DiscoveryProblem {
+  readonly code: DiscoveryProblemCode;
+  /** For `broken-venv`: the venv folder. */
+  readonly venv?: string;
   readonly path: string;
   /** One actionable line, e.g. "Interpreter /x/python did not answer within 5 s". */
   readonly message: string;

@@ -36,7 +36,7 @@ const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)
 export function cleanUpEnvironments(services: Services): CommandHandler {
   return async (): Promise<string[]> => {
     const result = await services.interpreters.refresh();
-    const broken = result.problems.map((p) => /^Environment (.+) is broken/.exec(p.message)?.[1]).filter((d): d is string => !!d);
+    const broken = result.problems.flatMap((p) => (p.code === 'broken-venv' && p.venv ? [p.venv] : []));
     const venvs = [...new Set([...result.interpreters.filter((i) => i.isVenv).map((i) => i.prefix), ...broken])].filter((dir) => readPyvenvCfg(dir));
     const items = venvs.map((dir) => {
       const health = venvHealth(dir);
