@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheKey, uniqueSuffix } from '../cacheKey';
-import type { VenvLayout } from '../venv/builtin';
+import type { VenvLayout } from '../venv/layout';
 import { readImage, type ConsoleScript, type SeedImage } from './image';
 
 /** How image files get into a venv: hard links (default), copies, or symlinks (`--symlink-app-data`). */

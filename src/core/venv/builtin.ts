@@ -4,8 +4,6 @@ import type { BaseInterpreter } from '../discovery/types';
 import { activationScripts } from './activationScripts';
 import { formatPyvenvCfg, pyvenvCfgPath, venvLayoutFor, type VenvLayout } from './layout';
 
-export type { VenvLayout } from './layout';
-
 /** How the venv's interpreter files point at the base interpreter. */
 export type LinkMode = 'symlinks' | 'copies';
 

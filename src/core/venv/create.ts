@@ -11,11 +11,11 @@ import { ensureImage, hasImage, type SeedImage } from '../seed/image';
 import { installImages, sparesWaiting, stageSpare, takeSpare, type AppDataMode } from '../seed/install';
 import { fetchSeedWheel } from '../seed/index';
 import { findSeedWheel, offlineWheelSources, type SeedRequest, type SeedSource, type SeedWheel } from '../seed/wheels';
-import { builtinSupports, venvLayout, writeVenv, type LinkMode, type VenvLayout } from './builtin';
+import { builtinSupports, venvLayout, writeVenv, type LinkMode } from './builtin';
 import { seedCacheDir, userCacheDir } from '../paths';
 import { inspectDestination, markComplete, markIncomplete, readIncompleteMark, realpathOr, removeCreated, withDestinationLock } from './destination';
 import { isolatedEnv, isolatedModule } from '../pythonScripts';
-import { venvPython } from './layout';
+import { venvPython, type VenvLayout } from './layout';
 
 /** ASCII control characters, refused in a venv path or prompt. */
 const CONTROL = /[\x00-\x1f\x7f]/;
