@@ -7,6 +7,7 @@ import { evaluateMarker, parsePep508 } from '../../src/core/requirements/pep508'
 import { logicalLines, parseRequirementsFile, parseRequirementsText, type RequirementsItem } from '../../src/core/requirements/parser';
 import { tempDir } from '../fixtures/machine';
 import { oraclePython, pipOracle, type PipVerdict } from '../fixtures/pipOracle';
+import { ourSummary, pipSummary } from '../fixtures/requirementsVerdict';
 
 // A copy of shared/data/requirements-corpus (byte for byte, CRLF kept), so a clone anywhere has it.
 const CORPUS = path.resolve(import.meta.dirname, '..', 'data', 'requirements-corpus');
@@ -192,6 +193,181 @@ describe('requirements parser agrees with pip 23.2.1', () => {
       else if (row) assert.equal(ours.ok, false, `${name}: SOURCES.md says ERR`);
     });
   });
+});
+
+/** Files every class case finds beside it: a project, a folder that is none, requirements files to include. */
+const CLASS_FILES: Record<string, string> = {
+  'proj/pyproject.toml': '[project]\nname = "proj"\n',
+  'empty/README': 'x',
+  'sub/README': 'x',
+  'dist/pilotfish-1.0.0-1-py3-none-any.whl': 'x',
+  'a.txt': 'alpha\n',
+  'b.txt': 'beta\n',
+  'c.txt': 'gamma<2\n',
+  'd.txt': 'delta<2\n',
+  'n.txt': '-r a.txt\ndelta<2\n',
+  'sub/local.txt': './proj\n',
+};
+
+/** The variables both parsers see in the class cases; VP_UNSET is unset for pip too. */
+const CLASS_ENV = { VP_NAME: 'pilotfish', VP_EMPTY: '', VP_REF: '${VP_NAME}', VP_DOLLAR: '$&', VP_OPT: '--pre' };
+
+/**
+ * Each known difference from pip, class by class: the file, and the verdict pip 23.2.1 gives
+ * (recorded, so that a broken oracle cannot make a case pass). `@DIR@` is the case's folder.
+ */
+const CLASSES: Record<string, [title: string, text: string, pip: 'OK' | 'ERR'][]> = {
+  "lines end where Python's str.splitlines ends them (req_file.preprocess)": [
+    ['a form feed', 'requests\fflask\n', 'OK'],
+    ['a vertical tab', 'requests\vflask\n', 'OK'],
+    ['file, group and record separators', 'requests\x1cflask\x1dclick\x1erich\n', 'OK'],
+    ['U+0085', 'requests\x85flask\n', 'OK'],
+    ['line and paragraph separators', 'requests\u2028flask\u2029click\n', 'OK'],
+    ['a continuation ended by a form feed', 'requests\\\f==2.31.0\n', 'OK'],
+    ['a comment line ended by U+2028', '# comment\u2028requests\n', 'OK'],
+    ['a trailing comment ended by a vertical tab', 'requests # pinned\vflask\n', 'OK'],
+    ['an operator cut by a form feed', 'requests=\f=2.31.0\n', 'ERR'],
+    ['U+001F ends no line', 'requests\x1fflask\n', 'ERR'],
+  ],
+  "whitespace is Python's Unicode whitespace for comments and stripping, ASCII for splitting options": [
+    ['a no-break space before a comment', 'requests\u00a0# pinned\n', 'OK'],
+    ['U+001F before a comment', 'requests\x1f#c\n', 'OK'],
+    ['an ideographic space at both ends', '\u3000requests\u3000\n', 'OK'],
+    ['a byte-order mark after the name', 'requests\uFEFF\n', 'ERR'],
+    ['a second byte-order mark at the start', '\uFEFF\uFEFFrequests\n', 'ERR'],
+    ['a zero-width space', 'requests\u200b\n', 'ERR'],
+    ['a no-break space between options', '--pre\u00a0--no-index\n', 'ERR'],
+    ['a tab between options', '--pre\t--no-index\n', 'OK'],
+    ['a tab before the options of a requirement', 'requests\t--hash=sha256:abc\n', 'ERR'],
+    ['an en space as the marker', 'requests;\u2002\n', 'OK'],
+  ],
+  '--hash takes algo:digest with sha256, sha384 or sha512 (cmdoptions._handle_merge_hash)': [
+    ['sha256', 'requests --hash=sha256:abc\n', 'OK'],
+    ['no algorithm', 'requests --hash=abc\n', 'ERR'],
+    ['md5', 'requests --hash=md5:abc\n', 'ERR'],
+    ['an upper-case algorithm', 'requests --hash=SHA256:abc\n', 'ERR'],
+    ['an empty digest', 'requests --hash=sha512:\n', 'OK'],
+    ['alone on a line, ignored', '--hash=sha256:abc\nrequests\n', 'OK'],
+    ['alone on a line without an algorithm', '--hash=abc\n', 'ERR'],
+  ],
+  '-e lines: options are parsed (and checked), then dropped (req_file.handle_requirement_line)': [
+    ['--hash', '-e ./proj --hash=sha256:abc\n', 'OK'],
+    ['--config-settings on a VCS URL', '-e git+https://github.com/o/r.git#egg=r --config-settings=k=v\n', 'OK'],
+    ['-C', '-e ./proj -Ck=v\n', 'OK'],
+    ['--config-settings without =', '-e ./proj --config-settings=kv\n', 'ERR'],
+    ['--hash without an algorithm', '-e ./proj --hash=abc\n', 'ERR'],
+    ['-r beside -e', '-e ./proj -r nope.txt\n', 'OK'],
+    ['two -e: the first', '-e ./proj -e ./missing\n', 'OK'],
+    ['--global-option alone on a line', '--global-option=--x\nrequests\n', 'OK'],
+    ['a requirement before -e', 'requests -e ./missing\n', 'OK'],
+  ],
+  'an empty marker is no marker (constructors.parse_req_from_line)': [
+    ['name;', 'requests;\n', 'OK'],
+    ['name ;', 'requests ;\n', 'OK'],
+    ['name==version; and a comment', 'requests==2.31.0;  # pinned\n', 'OK'],
+    ['a URL and "; " before options', 'https://example.com/pilotfish-1.0.0-py3-none-any.whl ;  --pre\n', 'OK'],
+    ['a path and ;', './proj;\n', 'OK'],
+    ['name; and a marker of nothing but a no-break space', 'requests;\u00a0\n', 'OK'],
+    ['an invalid marker is still one', 'requests; bogus\n', 'ERR'],
+  ],
+  '${VAR} is replaced only by a non-empty value (req_file.expand_env_variables)': [
+    ['a set variable', '${VP_NAME}==1.0\n', 'OK'],
+    ['an empty variable stays as written', 'pilotfish${VP_EMPTY}\n', 'ERR'],
+    ['an unset variable stays as written', 'pilotfish${VP_UNSET}\n', 'ERR'],
+    ['an empty variable in a URL stays as written', 'pilotfish @ https://example.com/${VP_EMPTY}p.tar.gz\n', 'OK'],
+    ['lower-case names are no variables', '${vp_name}\n', 'ERR'],
+    ['a value naming a later variable', '${VP_REF} ${VP_NAME}\n', 'ERR'],
+    ['a value naming a variable not on the line', '${VP_REF}\n', 'ERR'],
+    ['a value with $&', 'https://example.com/${VP_DOLLAR}.tar.gz\n', 'OK'],
+    ['none in a comment', 'pilotfish # ${VP_UNSET}\n', 'OK'],
+    ['a value that is an option', '${VP_OPT}\n', 'OK'],
+  ],
+  '#egg= is a whole requirement, marker and specifier included (models.link.Link.egg_fragment)': [
+    ['a marker after ;', 'git+https://github.com/o/r.git#egg=r;python_version>"3"\n', 'OK'],
+    ['a marker after "; "', 'git+https://github.com/o/r.git#egg=r; python_version>"3"\n', 'OK'],
+    ['an invalid marker', 'git+https://github.com/o/r.git#egg=r;bogus\n', 'ERR'],
+    ['; and no marker', 'git+https://github.com/o/r.git#egg=r;\n', 'ERR'],
+    ['a specifier', 'https://example.com/r.tar.gz#egg=r>=1,<2\n', 'OK'],
+    ['-e and a marker whose quotes shlex takes', '-e git+https://github.com/o/r.git#egg=r;python_version>"3"\n', 'ERR'],
+    ['-e and a marker in quotes', `-e 'git+https://github.com/o/r.git#egg=r;python_version>"3"'\n`, 'OK'],
+  ],
+  'a wheel URL is named by its file name, not #egg= (constructors.parse_req_from_line, models.wheel.Wheel)': [
+    ['#egg= naming another project', 'https://example.com/pilotfish-1.0.0-py3-none-any.whl#egg=other\n', 'OK'],
+    ['an invalid #egg=', 'https://example.com/pilotfish-1.0.0-py3-none-any.whl#egg=-bad\n', 'OK'],
+    ['an invalid wheel file name', 'https://example.com/bad.whl#egg=pilotfish\n', 'ERR'],
+    ['underscores in name and version', 'https://example.com/x_y-1_0-py3-none-any.whl\n', 'OK'],
+    ['.WHL is no wheel: #egg= names it', 'https://example.com/pilotfish-1.0-py3-none-any.WHL#egg=pilotfish\n', 'OK'],
+    ['.tar.whl is no wheel', 'https://example.com/x.tar.whl\n', 'OK'],
+    ['a quoted file name', 'https://example.com/%70ilotfish-1.0.0-py3-none-any.whl\n', 'OK'],
+    ['a local wheel with a build tag', './dist/pilotfish-1.0.0-1-py3-none-any.whl\n', 'OK'],
+  ],
+  'option lines as optparse and ParsedLine take them (req_file.build_parser, _parse_and_recurse)': [
+    ['-r, -c, -r: the first -r only', '-r a.txt -c c.txt -r b.txt\n', 'OK'],
+    ['-c, -c: the first -c', '-c c.txt -c d.txt\n', 'OK'],
+    ['-- ends the options', '--pre -- --frobnicate\n', 'OK'],
+    ['--pypi-url', '--pypi-url https://example.com/simple\n', 'OK'],
+    ['-C', 'requests -C k=v\n', 'OK'],
+    ['--use-feature with an unknown feature', '--use-feature=bogus\n', 'ERR'],
+    ['--no-binary with a value like an option', '--no-binary -x\n', 'ERR'],
+    ['an ambiguous prefix', '--p\n', 'ERR'],
+    ['a final lone backslash', '--pre \\ #c\n', 'ERR'],
+  ],
+  'includes: file: URLs and .. as pip opens them, -r and -c whatever includes them (req_file.get_file_content, _parse_and_recurse, network.session.LocalFSAdapter)': [
+    ['a file:// URL', '-r file://@DIR@/a.txt\n', 'OK'],
+    ['a file: URL without //', '-r file:@DIR@/a.txt\n', 'OK'],
+    ['FILE:', '-r FILE://@DIR@/a.txt\n', 'OK'],
+    ['a file: URL of another host', '-r file://example.com@DIR@/a.txt\n', 'ERR'],
+    ['.. after a folder that does not exist', '-r nosuch/../a.txt\n', 'ERR'],
+    ['.. after a folder that exists', '-r sub/../a.txt\n', 'OK'],
+    ['-r inside a constraints file reads requirements', '-c n.txt\n', 'OK'],
+    ['a relative path in an included file, from the working folder', '-r sub/local.txt\n', 'OK'],
+  ],
+  'local paths and file: links (constructors._get_url_from_path, parse_editable, utils.urls.url_to_path)': [
+    ['-e and .. after a folder that does not exist', '-e nosuch/../proj\n', 'ERR'],
+    ['a path and .. after a folder that does not exist, normalised first', 'nosuch/../proj\n', 'OK'],
+    ['a file: URL of another host', 'file://example.com/p.zip\n', 'ERR'],
+    ['name @ file:/path', 'pilotfish @ file:/tmp/p\n', 'ERR'],
+    ['name @ a URL without a host', 'pilotfish @ https:///p\n', 'ERR'],
+    ['a folder that is no project', './empty\n', 'ERR'],
+    ['-e and empty extras', '-e ./proj[]\n', 'ERR'],
+    ['extras after a path, lowered', './proj[Dev]\n', 'OK'],
+  ],
+};
+
+describe('requirements files, class by class, as pip 23.2.1 reads them', () => {
+  const results = new Map<string, string[]>();
+  before(async () => {
+    if (noOracle) return;
+    const ask = await pipOracle();
+    const root = tempDir();
+    const cases = Object.entries(CLASSES).flatMap(([klass, rows]) => rows.map(([title, text, expected]) => ({ klass, title, text, expected })));
+    const files = cases.map(({ text }, i) => {
+      const dir = path.join(root, `case-${i}`);
+      for (const [name, content] of Object.entries({ ...CLASS_FILES, 'requirements.txt': text.replaceAll('@DIR@', dir) })) {
+        mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        writeFileSync(path.join(dir, name), content);
+      }
+      return { file: path.join(dir, 'requirements.txt'), cwd: dir, env: { ...CLASS_ENV, VP_UNSET: null } };
+    });
+    const pip = await ask(files);
+    cases.forEach(({ klass, title, expected }, i) => {
+      const { file, cwd } = files[i] as (typeof files)[number];
+      const verdict = pip[i] as PipVerdict;
+      const items = parseRequirementsFile(file, { env: CLASS_ENV }).items;
+      const [theirs, ours] = [pipSummary(verdict, items), ourSummary(items, cwd)];
+      const problems = [
+        ...(verdict.ok === (expected === 'OK') ? [] : [`pip now says ${verdict.ok ? 'OK' : `ERR (${verdict.error})`}, not ${expected}`]),
+        ...(JSON.stringify(theirs) === JSON.stringify(ours) ? [] : [`pip ${theirs.join(' | ')}${verdict.ok ? '' : ` (${verdict.error.split('\n')[0]})`}; ours ${ours.join(' | ')}${ours[0] === 'ERR' ? ` (${items.find((it) => it.kind === 'error')?.message})` : ''}`]),
+      ];
+      results.set(klass, [...(results.get(klass) ?? []), ...problems.map((p) => `${title}: ${p}`)]);
+    });
+  });
+
+  for (const klass of Object.keys(CLASSES)) {
+    it(klass, { skip: noOracle }, () => {
+      assert.deepEqual(results.get(klass), []);
+    });
+  }
 });
 
 describe('requirements parser details', () => {

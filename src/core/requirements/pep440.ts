@@ -162,7 +162,7 @@ function compareSequences<T>(a: readonly T[], b: readonly T[], compare: (x: T, y
     const order = compare(a[i] as T, b[i] as T);
     if (order !== 0) return order;
   }
-  return sign(BigInt(a.length), BigInt(b.length));
+  return Math.sign(a.length - b.length);
 }
 
 const PRE_RANK: Readonly<Record<PreLabel, bigint>> = { a: 0n, b: 1n, rc: 2n };

@@ -1,4 +1,11 @@
-import { satisfies, validRange } from '@renovatebot/pep440';
+/**
+ * PEP 508 dependency specifications and environment markers, decided as pypa/packaging 26.3
+ * decides them (`packaging._tokenizer`, `packaging._parser`, `packaging.markers`), with one
+ * extension for pip 23: "legacy" specifier clauses, which packaging 21.3 accepted and 22+ rejects,
+ * are accepted and flagged (`legacySpecifier`). test/unit/pep440Differential.test.ts checks both
+ * against the live libraries.
+ */
+import { isLegacySpecifier, legacySpecifierTokenLength, parseSpecifier, parseSpecifierSet, PYTHON_WHITESPACE, specifierContains, specifierTokenLength } from './pep440';
 
 /** A PEP 508 requirement, split into its parts. Names are as written; `normalizedName` follows PEP 503. */
 export interface Pep508Requirement {
@@ -18,17 +25,13 @@ export interface Pep508Requirement {
 /** The outcome of parsing: a requirement, or a message saying what is wrong and where (offset in the text). */
 export type Pep508Result = { readonly ok: true; readonly requirement: Pep508Requirement } | { readonly ok: false; readonly message: string; readonly offset: number };
 
-/** A PEP 440 public or local version (the regex in PEP 440, Appendix B, as packaging uses it). */
-const VERSION = String.raw`v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?(?:(?:-[0-9]+)|(?:[-_.]?(?:post|rev|r)[-_.]?[0-9]*))?(?:[-_.]?dev[-_.]?[0-9]*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?`;
-const CLAUSE = new RegExp(String.raw`^(?:(?:==|!=)${VERSION}(?:\.\*)?|(?:~=|>=|<=|>|<)${VERSION}|===[^\s,;]+)$`, 'i');
-
 /**
- * True when `specifier` (no spaces) is a valid PEP 440 specifier set: comma-separated clauses,
- * `.*` only after `==`/`!=`, `~=` with at least two release segments. A fast check that gives
- * the same answer as a full parser for requirement lines, which are checked by the thousand.
+ * True when `specifier` is a valid PEP 440 specifier set as packaging's `SpecifierSet()` parses
+ * it (comma-separated clauses, each matching packaging's Specifier regex; whitespace around a
+ * clause allowed, inside a version not).
  */
 export function isValidSpecifier(specifier: string): boolean {
-  return specifier.split(',').every((clause) => CLAUSE.test(clause) && (!clause.startsWith('~=') || /^~=v?(?:[0-9]+!)?[0-9]+\.[0-9]+/.test(clause)) && (!/\.\*$/.test(clause) || !/\+/.test(clause)));
+  return parseSpecifierSet(specifier) !== undefined;
 }
 
 /** PEP 503 normalisation: lower case, runs of `-`, `_` and `.` become one `-`. */
@@ -39,196 +42,484 @@ export function normalizeProjectName(name: string): string {
 /** A valid project name (PEP 508 `identifier`). */
 export const PROJECT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
-const MARKER_VARIABLES = new Set([
-  'python_version', 'python_full_version', 'os_name', 'sys_platform', 'platform_release', 'platform_system', 'platform_version',
-  'platform_machine', 'platform_python_implementation', 'implementation_name', 'implementation_version', 'extra',
-  // Accepted by packaging for compatibility (PEP 345 spellings).
-  'os.name', 'sys.platform', 'platform.version', 'platform.machine', 'platform.python_implementation', 'python_implementation',
-]);
+/** A syntax error: what packaging's parser expected, and the offset where it stopped. */
+interface SyntaxFailure {
+  readonly message: string;
+  readonly offset: number;
+}
+
+const isFailure = (value: unknown): value is SyntaxFailure => typeof value === 'object' && value !== null && 'message' in value && 'offset' in value;
+
+/** Python's `\w` for a `str` pattern: letters, digits and numerics of any script, and `_`. */
+const WORD_CHAR = /^[\p{L}\p{N}_]$/u;
+
+/** The code point ending just before `at` (a surrogate pair counts as one). */
+function charBefore(text: string, at: number): string {
+  if (at <= 0) return '';
+  const low = text.charCodeAt(at - 1);
+  return at >= 2 && low >= 0xdc00 && low <= 0xdfff && text.charCodeAt(at - 2) >= 0xd800 && text.charCodeAt(at - 2) <= 0xdbff ? text.slice(at - 2, at) : text.charAt(at - 1);
+}
+
+/** The code point starting at `at`. */
+function charAt(text: string, at: number): string {
+  const code = text.codePointAt(at);
+  return code === undefined ? '' : String.fromCodePoint(code);
+}
+
+/** Python's `\b` at `at`: a word character on exactly one side. */
+const isBoundary = (text: string, at: number): boolean => WORD_CHAR.test(charBefore(text, at)) !== WORD_CHAR.test(charAt(text, at));
+
+/** packaging's `IDENTIFIER` token, `\b[a-zA-Z0-9][a-zA-Z0-9._-]*\b`, at `at`: its length, or 0. */
+function identifierLength(text: string, at: number): number {
+  if (!/^[a-zA-Z0-9]/.test(text.charAt(at)) || !isBoundary(text, at)) return 0;
+  let end = at + 1;
+  while (end < text.length && /[a-zA-Z0-9._-]/.test(text.charAt(end))) end++;
+  // The regex backtracks to the longest run that ends on a word boundary.
+  while (end > at && !isBoundary(text, end)) end--;
+  return end - at;
+}
+
+/** One Python whitespace character (not global: a module-level regex must keep no `lastIndex`). */
+const PYTHON_SPACE = new RegExp(`^[${PYTHON_WHITESPACE}]$`);
+
+/** packaging's `VARIABLE` token names, in its alternation order (PEP 508, plus PEP 345's dotted spellings and PEP 751's sets). */
+const VARIABLE = /^(?:python_version|python_full_version|os[._]name|sys[._]platform|platform_(?:release|system)|platform[._](?:version|machine|python_implementation)|python_implementation|implementation_(?:name|version)|extras?|dependency_groups)(?![\p{L}\p{N}_])/u;
+
+/** A keyword token (`and`, `or`, `in`, `not`) with word boundaries, at `at`: its length, or 0. */
+function keywordLength(text: string, at: number, words: readonly string[]): number {
+  const word = words.find((w) => text.startsWith(w, at) && isBoundary(text, at) && isBoundary(text, at + w.length));
+  return word?.length ?? 0;
+}
+
+const skipSpaces = (text: string, at: number): number => {
+  let i = at;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i;
+};
+
+/** One side of a marker comparison: an environment variable (its canonical name) or a string literal. */
+type MarkerOperand = { readonly kind: 'variable'; readonly name: string } | { readonly kind: 'value'; readonly value: string };
+
+/** `left op right`, one comparison of a marker. */
+interface MarkerItem {
+  readonly left: MarkerOperand;
+  readonly op: string;
+  readonly right: MarkerOperand;
+}
+
+/** packaging's `MarkerList`: comparisons and nested lists joined by `and`/`or`, unevaluated. */
+type MarkerList = readonly (MarkerItem | MarkerList | 'and' | 'or')[];
 
 /**
- * Parses a PEP 508 dependency specification: `name[extras] specifiers ; marker` or
- * `name[extras] @ url ; marker`. Never throws: a malformed string gives a message and the
- * offset of the problem, like packaging's errors.
+ * Decodes a quoted marker string as packaging does (`ast.literal_eval`): Python's escapes apply,
+ * a backslash before the closing quote leaves the string unterminated, and a raw line break or NUL
+ * is a syntax error. `\N{NAME}` would need Unicode's name table; it is reported as unsupported
+ * (packaging accepts a valid name there).
+ *
+ * @returns the value, or `undefined` where `ast.literal_eval` raises.
+ */
+function decodePythonString(body: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charAt(i);
+    if (c === '\n' || c === '\r' || c === '\0') return undefined;
+    const code = body.charCodeAt(i);
+    // A lone surrogate cannot be encoded as UTF-8 source.
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const next = body.charCodeAt(i + 1);
+      if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return undefined;
+      out += body.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const e = body.charAt(++i);
+    if (i >= body.length) return undefined;
+    const simple: Readonly<Record<string, string>> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+    if (e in simple) out += simple[e];
+    else if (e === '\n') continue;
+    else if (e === '\r') i += body.charAt(i + 1) === '\n' ? 1 : 0;
+    else if (/[0-7]/.test(e)) {
+      const digits = /^[0-7]{1,3}/.exec(body.slice(i))?.[0] ?? e;
+      out += String.fromCodePoint(parseInt(digits, 8));
+      i += digits.length - 1;
+    } else if (e === 'x' || e === 'u' || e === 'U') {
+      const width = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+      const hex = body.slice(i + 1, i + 1 + width);
+      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(hex)) return undefined;
+      const value = parseInt(hex, 16);
+      if (value > 0x10ffff) return undefined;
+      out += String.fromCodePoint(value);
+      i += width;
+    } else if (e === 'N') return undefined;
+    else out += `\\${e}`;
+  }
+  return out;
+}
+
+/** PEP 503 normalisation as packaging's `canonicalize_name` does it (PEP 685 applies it to extras). */
+const canonicalizeName = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/** The variable spellings that mean the same thing (packaging's `process_env_var`: dots become underscores). */
+function canonicalVariable(name: string): string {
+  const underscored = name.replace(/\./g, '_');
+  return underscored === 'python_implementation' ? 'platform_python_implementation' : underscored;
+}
+
+/** packaging's marker parser (`_parse_marker` and friends) over `text` from `start`. */
+function parseMarkerAt(text: string, start: number): { readonly markers: MarkerList; readonly end: number } | SyntaxFailure {
+  let i = start;
+  const fail = (message: string, offset = i): SyntaxFailure => ({ message, offset });
+
+  const operand = (after?: string): MarkerOperand | SyntaxFailure => {
+    const variable = isBoundary(text, i) ? VARIABLE.exec(text.slice(i))?.[0] : undefined;
+    if (variable) {
+      i += variable.length;
+      return { kind: 'variable', name: canonicalVariable(variable) };
+    }
+    const quoted = /^(?:'[^']*'|"[^"]*")/.exec(text.slice(i))?.[0];
+    if (quoted) {
+      const value = decodePythonString(quoted.slice(1, -1));
+      if (value === undefined) return fail(`Invalid quoted string ${quoted} in marker`);
+      i += quoted.length;
+      return { kind: 'value', value };
+    }
+    const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(i))?.[0];
+    if (word) return fail(`Unknown marker variable "${word}"`);
+    return fail(after ? `Expected a marker variable or a quoted string after "${after}"` : 'Expected a marker variable or a quoted string');
+  };
+
+  const operator = (left: MarkerOperand): string | SyntaxFailure => {
+    const inLength = keywordLength(text, i, ['in']);
+    if (inLength) {
+      i += inLength;
+      return 'in';
+    }
+    const notLength = keywordLength(text, i, ['not']);
+    if (notLength) {
+      i += notLength;
+      const afterNot = skipSpaces(text, i);
+      if (afterNot === i) return fail('Expected whitespace after "not" in marker');
+      i = afterNot;
+      const inAfter = keywordLength(text, i, ['in']);
+      if (!inAfter) return fail('Expected "in" after "not" in marker');
+      i += inAfter;
+      return 'not in';
+    }
+    const op = /^(?:===|==|~=|!=|<=|>=|<|>)/.exec(text.slice(i))?.[0];
+    if (!op) return fail(`Expected a comparison after "${left.kind === 'value' ? left.value : left.name}" in marker (one of <=, <, !=, ==, >=, >, ~=, ===, in, not in)`);
+    i += op.length;
+    return op;
+  };
+
+  const item = (): MarkerItem | SyntaxFailure => {
+    i = skipSpaces(text, i);
+    const left = operand();
+    if (isFailure(left)) return left;
+    i = skipSpaces(text, i);
+    const op = operator(left);
+    if (isFailure(op)) return op;
+    i = skipSpaces(text, i);
+    const right = operand(op);
+    if (isFailure(right)) return right;
+    i = skipSpaces(text, i);
+    // PEP 685: an extra compared with a literal is compared by its normalised name.
+    if (left.kind === 'variable' && left.name === 'extra' && right.kind === 'value') return { left, op, right: { kind: 'value', value: canonicalizeName(right.value) } };
+    if (right.kind === 'variable' && (right.name === 'extra' || right.name === 'extras' || right.name === 'dependency_groups') && left.kind === 'value') return { left: { kind: 'value', value: canonicalizeName(left.value) }, op, right };
+    return { left, op, right };
+  };
+
+  const atom = (): MarkerItem | MarkerList | SyntaxFailure => {
+    i = skipSpaces(text, i);
+    let result: MarkerItem | MarkerList | SyntaxFailure;
+    if (text[i] === '(') {
+      const open = i;
+      i = skipSpaces(text, i + 1);
+      result = expression();
+      if (isFailure(result)) return result;
+      i = skipSpaces(text, i);
+      if (text[i] !== ')') return fail('Expected ) in marker', open);
+      i++;
+    } else result = item();
+    if (isFailure(result)) return result;
+    i = skipSpaces(text, i);
+    return result;
+  };
+
+  const expression = (): MarkerList | SyntaxFailure => {
+    const first = atom();
+    if (isFailure(first)) return first;
+    const list: (MarkerItem | MarkerList | 'and' | 'or')[] = [first];
+    for (let length = keywordLength(text, i, ['or', 'and']); length; length = keywordLength(text, i, ['or', 'and'])) {
+      const op = text.slice(i, i + length) as 'and' | 'or';
+      i += length;
+      const next = atom();
+      if (isFailure(next)) return next;
+      list.push(op, next);
+    }
+    return list;
+  };
+
+  try {
+    const markers = expression();
+    return isFailure(markers) ? markers : { markers, end: i };
+  } catch (error) {
+    // Thousands of nested parentheses overflow the stack; packaging's parser overflows too.
+    if (error instanceof RangeError) return fail('Marker nested too deeply', start);
+    throw error;
+  }
+}
+
+/** Parses a whole marker (packaging's `Marker()`): a marker expression, then the end. */
+function parseMarker(marker: string): MarkerList | SyntaxFailure {
+  const parsed = parseMarkerAt(marker, 0);
+  if (isFailure(parsed)) return parsed;
+  if (parsed.end < marker.length) return { message: `Expected "and", "or" or the end of the marker, found "${marker.slice(parsed.end)}"`, offset: parsed.end };
+  return parsed.markers;
+}
+
+/** `undefined` when `marker` is a valid PEP 508 marker (packaging's `Marker()` accepts it), else what is wrong with it. */
+export function checkMarker(marker: string): string | undefined {
+  const parsed = parseMarker(marker);
+  return isFailure(parsed) ? parsed.message : undefined;
+}
+
+/**
+ * Parses a PEP 508 dependency specification as packaging 26's `Requirement()` does:
+ * `name[extras] specifiers ; marker` or `name[extras] @ url ; marker`. Specifier clauses must be
+ * separated by commas (`name >= 1.0 <= 2.0` is an error) and each must be valid as written;
+ * a clause pip 23 (packaging 21.3) still took as a "legacy" version is accepted and flagged
+ * `legacySpecifier`, as pip 23 chose the longer of its PEP 440 and legacy readings. A URL needs a
+ * scheme (packaging 21.3 rejected URLs without one; 26 does not check). Never throws: a malformed
+ * string gives a message and the offset of the problem.
  */
 export function parsePep508(text: string): Pep508Result {
-  let i = 0;
-  const fail = (message: string, offset = i): Pep508Result => ({ ok: false, message, offset });
-  const skip = (): void => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
-  };
-  skip();
-  const nameMatch = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/.exec(text.slice(i));
-  if (!nameMatch) return fail('Expected a package name at the start of the requirement');
-  const name = nameMatch[0];
-  i += name.length;
-  skip();
+  const fail = (message: string, offset: number): Pep508Result => ({ ok: false, message, offset });
+  let i = skipSpaces(text, 0);
+  const nameLength = identifierLength(text, i);
+  if (!nameLength) return fail('Expected a package name at the start of the requirement', i);
+  const name = text.slice(i, i + nameLength);
+  i = skipSpaces(text, i + nameLength);
+
   const extras: string[] = [];
   if (text[i] === '[') {
-    const close = text.indexOf(']', i);
-    if (close < 0) return fail('Expected a closing ] after the extras');
-    const inner = text.slice(i + 1, close).trim();
-    for (const extra of inner ? inner.split(',').map((e) => e.trim()) : []) {
-      if (!PROJECT_NAME.test(extra)) return fail(`Invalid extra name "${extra}"`, i + 1);
-      extras.push(extra);
+    const open = i;
+    i = skipSpaces(text, i + 1);
+    let length = identifierLength(text, i);
+    if (length) {
+      extras.push(text.slice(i, i + length));
+      i += length;
+      for (;;) {
+        i = skipSpaces(text, i);
+        if (identifierLength(text, i)) return fail('Expected a comma between extra names', i);
+        if (text[i] !== ',') break;
+        i = skipSpaces(text, i + 1);
+        length = identifierLength(text, i);
+        if (!length) return fail(`Invalid extra name after a comma`, i);
+        extras.push(text.slice(i, i + length));
+        i += length;
+      }
     }
-    i = close + 1;
-    skip();
+    i = skipSpaces(text, i);
+    if (text[i] !== ']') return fail('Expected a closing ] after the extras', open);
+    i = skipSpaces(text, i + 1);
   }
+
+  let url: string | undefined;
   let specifier = '';
   let legacySpecifier = false;
-  let url: string | undefined;
   if (text[i] === '@') {
-    i++;
-    skip();
-    const urlMatch = /^\S+/.exec(text.slice(i));
-    if (!urlMatch) return fail('Expected a URL after @');
-    url = urlMatch[0];
+    i = skipSpaces(text, i + 1);
+    const found = /^[^ \t]+/.exec(text.slice(i))?.[0];
+    if (!found) return fail('Expected a URL after @', i);
     // A ";" glued to the URL belongs to it (PEP 508 asks for a space before the marker).
-    i += url.length;
-    if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(url)) return fail(`Expected a URL after @, found "${url}"`, i - url.length);
-    skip();
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(found)) return fail(`Expected a URL after @, found "${found}"`, i);
+    url = found;
+    i = skipSpaces(text, i + found.length);
+    if (i < text.length && text[i] !== ';') return fail('Expected end or semicolon (after URL and whitespace)', i);
   } else {
     const start = i;
-    const parenthesised = text[i] === '(';
-    if (parenthesised) i++;
-    const specMatch = /^[^;()]*/.exec(text.slice(i));
-    const raw = (specMatch?.[0] ?? '').trim();
-    if (raw && !/^(===|==|!=|~=|>=|<=|>|<)/.test(raw)) return fail('Expected end or semicolon (after name and no valid version specifier)');
-    if (raw) {
-      const compact = raw.replace(/\s+/g, '');
-      const pep440 = isValidSpecifier(compact);
-      // pip before 24.1 (packaging 21) also takes "legacy" versions: ==, !=, <=, >=, <, > with any text.
-      const legacy = compact.split(',').every((clause) => /^(==|!=|<=|>=|<|>)[^,;\s)]*$/.test(clause));
-      if (!pep440 && !legacy) return fail(`Invalid version specifier "${raw}"`, start);
-      specifier = compact;
-      legacySpecifier = !pep440;
+    const parsed = parseSpecifierPart(text, i);
+    if (isFailure(parsed)) return fail(parsed.message, parsed.offset);
+    ({ specifier, legacySpecifier } = parsed);
+    i = skipSpaces(text, parsed.end);
+    if (i < text.length && text[i] !== ';') {
+      const raw = /^[^;]*/.exec(text.slice(start))?.[0].trim() ?? '';
+      if (specifier || /^(?:===|==|!=|~=|>=|<=|>|<)/.test(raw.replace(/^\(\s*/, ''))) return fail(`Invalid version specifier "${raw}"`, start);
+      return fail('Expected end or semicolon (after name and no valid version specifier)', i);
     }
-    i += specMatch?.[0].length ?? 0;
-    if (parenthesised) {
-      if (text[i] !== ')') return fail('Expected a closing ) after the version specifier');
-      i++;
-    }
-    skip();
   }
+
   let marker: string | undefined;
-  if (i < text.length) {
-    if (text[i] !== ';') return fail(`Expected end or semicolon (after ${url ? 'URL and whitespace' : specifier ? 'version specifier' : 'name and no valid version specifier'})`);
-    i++;
-    marker = text.slice(i).trim();
-    const markerError = checkMarker(marker);
-    if (markerError) return fail(markerError, i);
+  if (text[i] === ';') {
+    const parsed = parseMarkerAt(text, i + 1);
+    if (isFailure(parsed)) return fail(parsed.message, parsed.offset);
+    if (parsed.end < text.length) return fail(`Expected "and", "or" or the end of the marker, found "${text.slice(parsed.end)}"`, parsed.end);
+    marker = text.slice(i + 1).replace(/^[ \t]+|[ \t]+$/g, '');
   }
   return { ok: true, requirement: { name, normalizedName: normalizeProjectName(name), extras, specifier, ...(legacySpecifier ? { legacySpecifier } : {}), ...(url ? { url } : {}), ...(marker !== undefined ? { marker } : {}) } };
 }
 
-type MarkerToken = { kind: 'var' | 'str' | 'op' | 'and' | 'or' | 'lp' | 'rp'; value: string };
-
-function tokenizeMarker(marker: string): MarkerToken[] | string {
-  const tokens: MarkerToken[] = [];
-  const re = /\s*(?:(\()|(\))|('[^']*'|"[^"]*")|(===|==|!=|~=|>=|<=|<|>|not\s+in\b|in\b)|(and\b|or\b)|([A-Za-z_][A-Za-z0-9_.]*))/y;
-  let at = 0;
-  while (at < marker.length) {
-    if (/^\s*$/.test(marker.slice(at))) break;
-    re.lastIndex = at;
-    const m = re.exec(marker);
-    if (!m) return `Invalid marker near "${marker.slice(at).trim()}"`;
-    at = re.lastIndex;
-    if (m[1]) tokens.push({ kind: 'lp', value: '(' });
-    else if (m[2]) tokens.push({ kind: 'rp', value: ')' });
-    else if (m[3]) tokens.push({ kind: 'str', value: m[3].slice(1, -1) });
-    else if (m[4]) tokens.push({ kind: 'op', value: m[4].replace(/\s+/g, ' ') });
-    else if (m[5]) tokens.push({ kind: m[5] as 'and' | 'or', value: m[5] });
-    else if (m[6]) {
-      if (!MARKER_VARIABLES.has(m[6])) return `Unknown marker variable "${m[6]}"`;
-      tokens.push({ kind: 'var', value: m[6] });
+/**
+ * packaging's `_parse_specifier` and `_parse_version_many`: clauses separated by commas,
+ * optionally in parentheses. Each clause is the Specifier regex's prefix match, or, where it is
+ * longer, packaging 21.3's legacy match (pip 23's grammar took the longer). A `.*` or `+local`
+ * straight after a PEP 440 clause is an error, as in packaging 26.
+ */
+function parseSpecifierPart(text: string, start: number): { specifier: string; legacySpecifier: boolean; end: number } | SyntaxFailure {
+  let i = start;
+  const parenthesised = text[i] === '(';
+  if (parenthesised) i = skipSpaces(text, i + 1);
+  let written = '';
+  for (;;) {
+    const pep440 = specifierTokenLength(text, i);
+    const legacy = legacySpecifierTokenLength(text, i);
+    if (!pep440 && !legacy) break;
+    const clauseStart = i;
+    i += Math.max(pep440, legacy);
+    const clause = text.slice(clauseStart, i);
+    if (legacy <= pep440) {
+      if (text.startsWith('.*', i)) {
+        const message = /^(?:!=|==(?!=))/.test(clause) ? '.* suffix cannot be used with pre-release, post-release, dev or local versions' : '.* suffix can only be used with `==` or `!=` operators';
+        return { message: `Invalid version specifier "${clause}.*": ${message}`, offset: clauseStart };
+      }
+      if (/^\+[a-z0-9]+(?:[-_.][a-z0-9]+)*/.test(text.slice(i))) return { message: `Invalid version specifier "${clause}${/^\+[^,;\s)]*/.exec(text.slice(i))?.[0] ?? ''}": a local version label can only be used with \`==\` or \`!=\``, offset: clauseStart };
     }
+    written += [...clause].filter((ch) => !PYTHON_SPACE.test(ch)).join('');
+    i = skipSpaces(text, i);
+    if (text[i] !== ',') break;
+    written += ',';
+    i = skipSpaces(text, i + 1);
   }
-  return tokens;
-}
-
-/** A marker, as an evaluable tree. */
-type MarkerNode = { op: 'and' | 'or'; left: MarkerNode; right: MarkerNode } | { op: 'cmp'; left: MarkerToken; cmp: string; right: MarkerToken };
-
-function parseMarkerTokens(tokens: MarkerToken[]): MarkerNode | string {
-  let at = 0;
-  const atom = (): MarkerNode | string => {
-    const token = tokens[at];
-    if (!token) return 'Expected a marker expression';
-    if (token.kind === 'lp') {
-      at++;
-      const inner = or();
-      if (typeof inner === 'string') return inner;
-      if (tokens[at]?.kind !== 'rp') return 'Expected ) in marker';
-      at++;
-      return inner;
-    }
-    const left = tokens[at++];
-    const cmp = tokens[at++];
-    const right = tokens[at++];
-    if (!left || (left.kind !== 'var' && left.kind !== 'str')) return 'Expected a marker variable or a quoted string';
-    if (!cmp || cmp.kind !== 'op') return `Expected a comparison after "${left.value}" in marker`;
-    if (!right || (right.kind !== 'var' && right.kind !== 'str')) return `Expected a marker variable or a quoted string after "${cmp.value}"`;
-    return { op: 'cmp', left, cmp: cmp.value, right };
-  };
-  const binary = (kind: 'and' | 'or', next: () => MarkerNode | string) => (): MarkerNode | string => {
-    let left = next();
-    while (typeof left !== 'string' && tokens[at]?.kind === kind) {
-      at++;
-      const right = next();
-      if (typeof right === 'string') return right;
-      left = { op: kind, left, right };
-    }
-    return left;
-  };
-  const and = binary('and', atom);
-  const or = binary('or', and);
-  const tree = or();
-  if (typeof tree !== 'string' && at < tokens.length) return `Unexpected "${tokens[at]?.value}" in marker`;
-  return tree;
-}
-
-/** `undefined` when `marker` is a valid PEP 508 marker, else what is wrong with it. */
-export function checkMarker(marker: string): string | undefined {
-  const tokens = tokenizeMarker(marker);
-  if (typeof tokens === 'string') return tokens;
-  const tree = parseMarkerTokens(tokens);
-  return typeof tree === 'string' ? tree : undefined;
+  if (parenthesised) {
+    i = skipSpaces(text, i);
+    if (text[i] !== ')') return { message: 'Expected a closing ) after the version specifier', offset: start };
+    i++;
+  }
+  // The clauses as packaging's SpecifierSet splits them, each PEP 440 or, failing that, legacy.
+  const clauses = written.split(',').filter(Boolean);
+  const invalid = clauses.find((clause) => !parseSpecifier(clause) && !isLegacySpecifier(clause));
+  if (invalid !== undefined) return { message: `Invalid version specifier "${invalid}"`, offset: start };
+  return { specifier: clauses.join(','), legacySpecifier: clauses.some((clause) => !parseSpecifier(clause)), end: i };
 }
 
 /** The PEP 508 marker environment of an interpreter (the probe reports it). */
 export type MarkerEnvironment = Readonly<Record<string, string>>;
 
+/** Why a marker has no value: packaging's `InvalidMarker`, `UndefinedComparison` or `UndefinedEnvironmentName`. */
+export type MarkerError = 'invalid-marker' | 'undefined-comparison' | 'undefined-environment-name';
+
+/** A marker's value, or why it has none. */
+export type MarkerOutcome = { readonly ok: true; readonly value: boolean } | { readonly ok: false; readonly error: MarkerError; readonly message: string };
+
+/** Variables whose comparisons are version comparisons when both sides parse (packaging's `MARKERS_REQUIRING_VERSION`). */
+const VERSION_VARIABLES: ReadonlySet<string> = new Set(['implementation_version', 'platform_release', 'python_full_version', 'python_version']);
+
+class MarkerEvaluationError extends Error {
+  constructor(
+    readonly kind: Exclude<MarkerError, 'invalid-marker'>,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * Evaluates a valid marker against an environment, as packaging does: version comparisons use
- * PEP 440 where both sides are versions, strings compare otherwise. `extra` is "" unless given.
- * Returns `undefined` for an invalid marker.
+ * One comparison, as packaging's `_eval_op`: for a version variable, a valid `op + rhs`
+ * Specifier decides (pre-releases admitted); otherwise `in`/`not in` are substring tests, `==`
+ * and `!=` string (in)equality, `<=`/`>=` string equality and `<`/`>` false (packaging 26; 21.3
+ * used Python's string ordering); `~=` and `===` are undefined there.
+ */
+function compareOperands(lhs: string, op: string, rhs: string, key: string): boolean {
+  if (VERSION_VARIABLES.has(key)) {
+    const clause = parseSpecifier(`${op}${rhs}`);
+    if (clause) return specifierContains(clause, lhs, true);
+  }
+  switch (op) {
+    case 'in':
+      return rhs.includes(lhs);
+    case 'not in':
+      return !rhs.includes(lhs);
+    case '<':
+    case '>':
+      return false;
+    case '<=':
+    case '==':
+    case '>=':
+      return lhs === rhs;
+    case '!=':
+      return lhs !== rhs;
+    default:
+      throw new MarkerEvaluationError('undefined-comparison', `Undefined ${op} on ${JSON.stringify(lhs)} and ${JSON.stringify(rhs)} in marker`);
+  }
+}
+
+function lookup(environment: MarkerEnvironment, key: string): string {
+  const value = Object.hasOwn(environment, key) ? environment[key] : undefined;
+  if (value === undefined) throw new MarkerEvaluationError('undefined-environment-name', `The marker environment has no "${key}"`);
+  return value;
+}
+
+/**
+ * packaging's `_evaluate_markers`: every comparison is evaluated (an undefined one fails the
+ * whole marker even where `or` would not need it), then `and` binds tighter than `or`. The
+ * environment key is the variable's name; with two literals, the right one names it.
+ */
+function evaluateList(markers: MarkerList, environment: MarkerEnvironment): boolean {
+  const groups: boolean[][] = [[]];
+  for (const entry of markers) {
+    if (entry === 'or') groups.push([]);
+    else if (entry === 'and') continue;
+    else if (Array.isArray(entry)) groups[groups.length - 1]?.push(evaluateList(entry, environment));
+    else {
+      const { left, op, right } = entry as MarkerItem;
+      const key = left.kind === 'variable' ? left.name : right.kind === 'variable' ? right.name : right.value;
+      const lhs = left.kind === 'variable' ? lookup(environment, key) : left.value;
+      const rhs = left.kind === 'variable' ? (right.kind === 'variable' ? right.name : right.value) : lookup(environment, key);
+      const [l, r] = key === 'extras' || key === 'dependency_groups' ? [canonicalizeName(lhs), canonicalizeName(rhs)] : [lhs, rhs];
+      groups[groups.length - 1]?.push(compareOperands(l, op, r, key));
+    }
+  }
+  return groups.some((group) => group.every(Boolean));
+}
+
+/**
+ * Evaluates a marker against an environment as packaging 26's `Marker.evaluate` does, with
+ * `environment` standing for the whole environment (packaging would fill gaps from the running
+ * interpreter; there is none here). `extra` is `""` unless given, and PEP 685-normalised; a
+ * `python_full_version` ending in `+` gets `local` appended, as packaging repairs it.
+ *
+ * @returns the value, or why there is none: the marker is invalid, a comparison is undefined
+ *   (`~=`/`===` on a non-version), or it names a variable the environment lacks.
+ */
+export function evaluateMarkerOutcome(marker: string, environment: MarkerEnvironment): MarkerOutcome {
+  const parsed = parseMarker(marker);
+  if (isFailure(parsed)) return { ok: false, error: 'invalid-marker', message: parsed.message };
+  const extra = environment.extra;
+  const fullVersion = environment.python_full_version;
+  const effective: MarkerEnvironment = {
+    ...environment,
+    extra: extra ? canonicalizeName(extra) : '',
+    ...(fullVersion?.endsWith('+') ? { python_full_version: `${fullVersion}local` } : {}),
+  };
+  try {
+    return { ok: true, value: evaluateList(parsed, effective) };
+  } catch (error) {
+    if (error instanceof MarkerEvaluationError) return { ok: false, error: error.kind, message: error.message };
+    if (error instanceof RangeError) return { ok: false, error: 'invalid-marker', message: 'Marker nested too deeply' };
+    throw error;
+  }
+}
+
+/**
+ * Evaluates a marker against an environment ({@link evaluateMarkerOutcome}). Returns `undefined`
+ * where packaging raises: an invalid marker, an undefined comparison, a variable the
+ * environment lacks.
  */
 export function evaluateMarker(marker: string, environment: MarkerEnvironment): boolean | undefined {
-  const tokens = tokenizeMarker(marker);
-  if (typeof tokens === 'string') return undefined;
-  const tree = parseMarkerTokens(tokens);
-  if (typeof tree === 'string') return undefined;
-  const value = (t: MarkerToken): string => (t.kind === 'str' ? t.value : (environment[t.value.replace(/^os\.name$/, 'os_name').replace(/^sys\.platform$/, 'sys_platform').replace(/^platform\./, 'platform_').replace(/^python_implementation$/, 'platform_python_implementation')] ?? ''));
-  const evaluate = (node: MarkerNode): boolean => {
-    if (node.op !== 'cmp') return node.op === 'and' ? evaluate(node.left) && evaluate(node.right) : evaluate(node.left) || evaluate(node.right);
-    const left = value(node.left);
-    const right = value(node.right);
-    switch (node.cmp) {
-      case 'in':
-        return right.includes(left);
-      case 'not in':
-        return !right.includes(left);
-    }
-    const versionish = node.left.kind === 'var' ? /version/.test(node.left.value) : /version/.test(node.right.value);
-    if (versionish && validRange(`${node.cmp}${right}`)) {
-      try {
-        return satisfies(left, `${node.cmp}${right}`);
-      } catch {
-        // Fall back to string comparison, as packaging does for non-versions.
-      }
-    }
-    return node.cmp === '==' || node.cmp === '===' ? left === right : node.cmp === '!=' ? left !== right : false;
-  };
-  return evaluate(tree);
+  const outcome = evaluateMarkerOutcome(marker, environment);
+  return outcome.ok ? outcome.value : undefined;
 }
