@@ -5,9 +5,9 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { satisfies, valid } from '@renovatebot/pep440';
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type CompletionItem, type Diagnostic, type DocumentLink, type Hover, type Range } from 'vscode-languageserver';
 import { parseRequirementsFile, parseRequirementsText, type RequirementItem, type RequirementsItem } from '../core/requirements/parser';
+import { satisfies } from '../core/requirements/pep440';
 import { evaluateMarker, normalizeProjectName } from '../core/requirements/pep508';
 import { installedFor, projectFolder } from '../core/requirements/sync';
 import { parseWheelFileName } from '../core/seed/wheels';
@@ -186,7 +186,7 @@ export function diagnose(context: AnalysisContext): Diagnostic[] {
   const fits = (version: string, specifier: string): boolean => {
     const key = `${version} ${specifier}`;
     let answer = checked.get(key);
-    if (answer === undefined) checked.set(key, (answer = !!valid(version) && satisfies(version, specifier)));
+    if (answer === undefined) checked.set(key, (answer = satisfies(version, specifier, { prereleases: true })));
     return answer;
   };
   // Requirements in effect for this interpreter: markers that exclude it are skipped, never flagged.
@@ -309,7 +309,7 @@ export function hover(context: AnalysisContext, line: number, character: number)
   const range = rangeOf(item, lines, item.name ?? item.path);
   if (!installed) return { contents: { kind: 'markdown', value: `**${clip(item.name ?? item.path ?? item.text, FIELD_CHARS)}**: not installed${environment ? ` in ${path.basename(environment.venv)}` : ''}` }, range };
   const specifier = item.specifier ? clip(item.specifier, FIELD_CHARS) : '';
-  const fits = !item.specifier || (valid(installed.version) && satisfies(installed.version, item.specifier));
+  const fits = !item.specifier || satisfies(installed.version, item.specifier, { prereleases: true });
   const facts = [
     `**${clip(installed.name, FIELD_CHARS)} ${clip(installed.version, FIELD_CHARS)}** installed${specifier ? (fits ? `, satisfies ${specifier}` : `, does not satisfy ${specifier}`) : ''}`,
     installed.summary ? clip(installed.summary, FIELD_CHARS) : undefined,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { compare } from '@renovatebot/pep440';
+import { compareVersions } from '../../src/core/requirements/pep440';
 import { after, before, describe, it } from 'node:test';
 import type { BaseInterpreter } from '../../src/core/discovery/types';
 import { ProcessError, run } from '../../src/core/process/run';
@@ -88,7 +88,7 @@ describe('seeded venvs and the shared install images', () => {
   // Debian's python3 seeded with Debian's older pip, upgraded to a newer pip from a pyenv ensurepip bundle.
   const newerPip = pyenvVersions()
     .flatMap((v) => wheelsIn(path.join(PYENV_VERSIONS, v, 'lib', `python${v.split('.').slice(0, 2).join('.')}`, 'ensurepip', '_bundled'), 'pip'))
-    .find((w) => debianPip && compare(w.version, debianPip.version) > 0);
+    .find((w) => debianPip && compareVersions(w.version, debianPip.version) > 0);
   for (const mode of ['hardlink', 'symlink'] as const) {
     it(`pip install -U pip and pip uninstall pip never change the image (${mode})`, { skip: (!debianPip || !newerPip || !existsSync('/usr/bin/python3')) && 'needs Debian python3, its pip wheel, and a newer pip wheel' }, async () => {
       const debian = await baseInterpreter('/usr/bin/python3');

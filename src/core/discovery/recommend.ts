@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { satisfies, validRange } from '@renovatebot/pep440';
+import { isValidSpecifierSet, satisfies } from '../requirements/pep440';
 import { parsePythonVersionFile } from './locators';
 import type { Interpreter } from './types';
 import { venvPython } from '../venv/layout';
@@ -18,7 +18,7 @@ export function requiresPython(folder: string): string | undefined {
   try {
     const project = (parseToml(readFileSync(path.join(folder, 'pyproject.toml'), 'utf8')) as { project?: { 'requires-python'?: unknown } }).project;
     const range = project?.['requires-python'];
-    return typeof range === 'string' && validRange(range) ? range : undefined;
+    return typeof range === 'string' && isValidSpecifierSet(range) ? range : undefined;
   } catch {
     return undefined;
   }

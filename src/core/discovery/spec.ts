@@ -1,4 +1,4 @@
-import { satisfies, validRange } from '@renovatebot/pep440';
+import { isValidSpecifierSet, satisfies } from '../requirements/pep440';
 import { UserError } from '../errors';
 import type { Interpreter } from './types';
 
@@ -52,7 +52,7 @@ export function parseSpec(spec: string): InterpreterSpec {
   if (text.includes('/') || text.includes('\\')) return { kind: 'path', path: text };
   const range = /^(?<impl>[a-z]+)?\s*(?<specifier>(===|==|!=|~=|>=|<=|>|<).*)$/i.exec(text)?.groups;
   if (range?.specifier && (!range.impl || IMPLEMENTATIONS.has(range.impl.toLowerCase()))) {
-    if (!validRange(range.specifier)) throw new UserError(`"${spec}" is not a valid PEP 440 version range; write it like >=3.10,<3.13`);
+    if (!isValidSpecifierSet(range.specifier)) throw new UserError(`"${spec}" is not a valid PEP 440 version range; write it like >=3.10,<3.13`);
     const implementation = implementationOf(range.impl);
     return { kind: 'range', specifier: range.specifier.trim(), ...(implementation ? { implementation } : {}) };
   }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
-import { clean, compare, valid } from '@renovatebot/pep440';
+import { compareVersions, isValidVersion, normalizeVersion } from '../requirements/pep440';
 import { run, type CommandLogger } from '../process/run';
 import { readPyvenvCfg } from '../venv/layout';
 import { readInstalled, type DirectUrl, type InstalledDistribution } from './installed';
@@ -25,7 +25,7 @@ const STDLIB_PACKAGES = new Set(['python', 'wsgiref', 'argparse']);
  * distribute and wheel, except with pip 23.2+ on Python 3.12+ (pip's changelog, 23.2).
  */
 export function hiddenByFreeze(pipVersion: string | undefined, pythonVersion: string | undefined): Set<string> {
-  const modernPip = pipVersion !== undefined && valid(pipVersion) !== null && compare(pipVersion, '23.2') >= 0;
+  const modernPip = pipVersion !== undefined && isValidVersion(pipVersion) && compareVersions(pipVersion, '23.2') >= 0;
   const [major = 0, minor = 0] = (pythonVersion ?? '').split('.').map(Number);
   const showsBuildBackends = modernPip && (major > 3 || (major === 3 && minor >= 12));
   return new Set(['pip', ...(showsBuildBackends ? [] : ['setuptools', 'distribute', 'wheel'])]);
@@ -33,7 +33,7 @@ export function hiddenByFreeze(pipVersion: string | undefined, pythonVersion: st
 
 /** `name==version`, or `name===version` for a version that is not PEP 440 (pip's `_format_as_name_version`). */
 function nameVersion(dist: InstalledDistribution): string {
-  const normal = clean(dist.version);
+  const normal = normalizeVersion(dist.version);
   return normal ? `${dist.name}==${normal}` : `${dist.name}===${dist.version}`;
 }
 
@@ -101,7 +101,7 @@ export async function freezeVenv(venvDir: string, options: FreezeOptions = {}): 
   const pip = distributions.find((d) => d.normalizedName === 'pip');
   const hidden = options.all ? new Set<string>() : hiddenByFreeze(pip?.version, readPyvenvCfg(venvDir)?.version);
   // pip 20.1 introduced PEP 610 in freeze; older pips print name==version for direct URLs.
-  const pep610 = !pip || compare(clean(pip.version) ?? '0', '20.1') >= 0;
+  const pep610 = !pip || compareVersions(normalizeVersion(pip.version) ?? '0', '20.1') >= 0;
   const entries = await Promise.all(
     distributions
       .filter((d) => !STDLIB_PACKAGES.has(d.normalizedName) && !hidden.has(d.normalizedName))

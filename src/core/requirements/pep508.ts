@@ -110,52 +110,63 @@ interface MarkerItem {
 /** packaging's `MarkerList`: comparisons and nested lists joined by `and`/`or`, unevaluated. */
 type MarkerList = readonly (MarkerItem | MarkerList | 'and' | 'or')[];
 
+/** Python's one-character escapes (`\n`, `\t`, ...). */
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
 /**
- * Decodes a quoted marker string as packaging does (`ast.literal_eval`): Python's escapes apply,
- * a backslash before the closing quote leaves the string unterminated, and a raw line break or NUL
- * is a syntax error. `\N{NAME}` would need Unicode's name table; it is reported as unsupported
- * (packaging accepts a valid name there).
+ * The escape sequence whose backslash is at `at` in a Python string body: what it stands for and
+ * how many characters it spans, or `undefined` where Python's tokenizer raises (a truncated
+ * `\x`/`\u`/`\U`, a code point past U+10FFFF, a backslash escaping the closing quote, `\N`).
+ */
+function escapeAt(body: string, at: number): { readonly text: string; readonly length: number } | undefined {
+  const e = body.charAt(at + 1);
+  if (at + 1 >= body.length) return undefined;
+  if (Object.hasOwn(SIMPLE_ESCAPES, e)) return { text: SIMPLE_ESCAPES[e] ?? '', length: 2 };
+  // A backslash before a line break continues the line.
+  if (e === '\n') return { text: '', length: 2 };
+  if (e === '\r') return { text: '', length: body.charAt(at + 2) === '\n' ? 3 : 2 };
+  const octal = /^[0-7]{1,3}/.exec(body.slice(at + 1))?.[0];
+  if (octal) return { text: String.fromCodePoint(parseInt(octal, 8)), length: 1 + octal.length };
+  const width = { x: 2, u: 4, U: 8 }[e];
+  if (width) {
+    const hex = body.slice(at + 2, at + 2 + width);
+    const value = /^[0-9a-fA-F]+$/.test(hex) && hex.length === width ? parseInt(hex, 16) : undefined;
+    return value === undefined || value > 0x10ffff ? undefined : { text: String.fromCodePoint(value), length: 2 + width };
+  }
+  // \N{NAME} needs Unicode's name table, which is not here: refused, where packaging takes a valid name.
+  if (e === 'N') return undefined;
+  // An unknown escape keeps its backslash (Python only warns).
+  return { text: `\\${e}`, length: 2 };
+}
+
+/** True at `at` for a lone surrogate, which cannot be encoded as UTF-8 source. */
+function isLoneSurrogate(body: string, at: number): boolean {
+  const code = body.charCodeAt(at);
+  if (code >= 0xdc00 && code <= 0xdfff) return !(at > 0 && body.charCodeAt(at - 1) >= 0xd800 && body.charCodeAt(at - 1) <= 0xdbff);
+  if (code >= 0xd800 && code <= 0xdbff) return !(body.charCodeAt(at + 1) >= 0xdc00 && body.charCodeAt(at + 1) <= 0xdfff);
+  return false;
+}
+
+/**
+ * Decodes a quoted marker string as packaging does (`ast.literal_eval`): Python's escapes apply
+ * ({@link escapeAt}); a raw line break, NUL or lone surrogate is a syntax error.
  *
  * @returns the value, or `undefined` where `ast.literal_eval` raises.
  */
 function decodePythonString(body: string): string | undefined {
   let out = '';
-  for (let i = 0; i < body.length; i++) {
+  for (let i = 0; i < body.length; ) {
     const c = body.charAt(i);
-    if (c === '\n' || c === '\r' || c === '\0') return undefined;
-    const code = body.charCodeAt(i);
-    // A lone surrogate cannot be encoded as UTF-8 source.
-    if (code >= 0xd800 && code <= 0xdfff) {
-      const next = body.charCodeAt(i + 1);
-      if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return undefined;
-      out += body.slice(i, i + 2);
+    if (c === '\n' || c === '\r' || c === '\0' || isLoneSurrogate(body, i)) return undefined;
+    if (c !== '\\') {
+      out += c;
       i++;
       continue;
     }
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const e = body.charAt(++i);
-    if (i >= body.length) return undefined;
-    const simple: Readonly<Record<string, string>> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-    if (e in simple) out += simple[e];
-    else if (e === '\n') continue;
-    else if (e === '\r') i += body.charAt(i + 1) === '\n' ? 1 : 0;
-    else if (/[0-7]/.test(e)) {
-      const digits = /^[0-7]{1,3}/.exec(body.slice(i))?.[0] ?? e;
-      out += String.fromCodePoint(parseInt(digits, 8));
-      i += digits.length - 1;
-    } else if (e === 'x' || e === 'u' || e === 'U') {
-      const width = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-      const hex = body.slice(i + 1, i + 1 + width);
-      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(hex)) return undefined;
-      const value = parseInt(hex, 16);
-      if (value > 0x10ffff) return undefined;
-      out += String.fromCodePoint(value);
-      i += width;
-    } else if (e === 'N') return undefined;
-    else out += `\\${e}`;
+    const escape = escapeAt(body, i);
+    if (!escape) return undefined;
+    out += escape.text;
+    i += escape.length;
   }
   return out;
 }
@@ -364,6 +375,19 @@ export function parsePep508(text: string): Pep508Result {
 }
 
 /**
+ * packaging 26's check after a PEP 440 clause: a `.*` or `+local` that its regex left over is an
+ * error of its own (no legacy reading took it: pip 23's legacy clauses have no `~=`).
+ */
+function trailingSuffixError(text: string, at: number, clause: string): string | undefined {
+  if (text.startsWith('.*', at)) {
+    const why = /^(?:!=|==(?!=))/.test(clause) ? '.* suffix cannot be used with pre-release, post-release, dev or local versions' : '.* suffix can only be used with `==` or `!=` operators';
+    return `Invalid version specifier "${clause}.*": ${why}`;
+  }
+  const local = /^\+[a-z0-9]+(?:[-_.][a-z0-9]+)*/.test(text.slice(at)) ? /^\+[^,;\s)]*/.exec(text.slice(at))?.[0] : undefined;
+  return local ? `Invalid version specifier "${clause}${local}": a local version label can only be used with \`==\` or \`!=\`` : undefined;
+}
+
+/**
  * packaging's `_parse_specifier` and `_parse_version_many`: clauses separated by commas,
  * optionally in parentheses. Each clause is the Specifier regex's prefix match, or, where it is
  * longer, packaging 21.3's legacy match (pip 23's grammar took the longer). A `.*` or `+local`
@@ -381,13 +405,8 @@ function parseSpecifierPart(text: string, start: number): { specifier: string; l
     const clauseStart = i;
     i += Math.max(pep440, legacy);
     const clause = text.slice(clauseStart, i);
-    if (legacy <= pep440) {
-      if (text.startsWith('.*', i)) {
-        const message = /^(?:!=|==(?!=))/.test(clause) ? '.* suffix cannot be used with pre-release, post-release, dev or local versions' : '.* suffix can only be used with `==` or `!=` operators';
-        return { message: `Invalid version specifier "${clause}.*": ${message}`, offset: clauseStart };
-      }
-      if (/^\+[a-z0-9]+(?:[-_.][a-z0-9]+)*/.test(text.slice(i))) return { message: `Invalid version specifier "${clause}${/^\+[^,;\s)]*/.exec(text.slice(i))?.[0] ?? ''}": a local version label can only be used with \`==\` or \`!=\``, offset: clauseStart };
-    }
+    const trail = legacy <= pep440 ? trailingSuffixError(text, i, clause) : undefined;
+    if (trail) return { message: trail, offset: clauseStart };
     written += [...clause].filter((ch) => !PYTHON_SPACE.test(ch)).join('');
     i = skipSpaces(text, i);
     if (text[i] !== ',') break;

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { satisfies, valid } from '@renovatebot/pep440';
 import { writeFileAtomically } from '../atomicWrite';
 import type { InstalledDistribution } from '../pip/installed';
 import type { ParsedRequirements, RequirementItem } from './parser';
 import { readRequirementsBytes } from './read';
+import { satisfies } from './pep440';
 import { evaluateMarker, parsePep508, type MarkerEnvironment } from './pep508';
 
 /**
@@ -42,7 +42,8 @@ const fileUrlPath = (url: string): string | undefined => {
   }
 };
 
-const versionSatisfies = (version: string, specifier: string): boolean => !specifier || (!!valid(version) && satisfies(version, specifier));
+// pip asks whether an installed version fits with pre-releases admitted (`contains(version, prereleases=True)`).
+const versionSatisfies = (version: string, specifier: string): boolean => !specifier || satisfies(version, specifier, { prereleases: true });
 
 /** The folder a local-project requirement (`-e .`, `./pkg[extra]`, `-e file:///x`) names, absolute. */
 export function projectFolder(requirement: RequirementItem, cwd: string): string | undefined {

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { compare, satisfies } from '@renovatebot/pep440';
 import { writeFileAtomically } from '../atomicWrite';
 import { UserError } from '../errors';
+import { compareVersions, filterVersions, satisfies } from '../requirements/pep440';
 import { parseWheelFileName, type SeedRequest, type SeedWheel } from './wheels';
 
 /** One file on a PEP 503 project page. */
@@ -55,12 +55,12 @@ export async function fetchSeedWheel(indexUrl: string, request: SeedRequest, pyt
   };
   const page = await get(pageUrl);
   if (page.status === 404) return undefined;
-  const candidates = parseSimplePage(await page.text(), pageUrl)
+  const fitting = parseSimplePage(await page.text(), pageUrl)
     .map((file) => ({ file, wheel: parseWheelFileName(file.filename) }))
     .filter((c) => c.wheel?.project === request.project && isUniversalWheel(c.file.filename))
-    .filter((c) => !request.specifier || satisfies(c.wheel?.version ?? '', request.specifier))
-    .filter((c) => !c.file.requiresPython || satisfies(pythonVersion, c.file.requiresPython))
-    .sort((a, b) => compare(b.wheel?.version ?? '0', a.wheel?.version ?? '0'));
+    .filter((c) => !c.file.requiresPython || satisfies(pythonVersion, c.file.requiresPython));
+  // As pip's finder: the specifier filters what Requires-Python left, pre-releases only when nothing else fits.
+  const candidates = filterVersions(fitting, request.specifier ?? '', (c) => c.wheel?.version ?? '').sort((a, b) => compareVersions(b.wheel?.version ?? '0', a.wheel?.version ?? '0'));
   const best = candidates[0];
   if (!best?.wheel) return undefined;
   const target = path.join(downloadDir, best.file.filename);

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compare, satisfies, valid } from '@renovatebot/pep440';
 import type { BaseInterpreter } from '../discovery/types';
 import { UserError } from '../errors';
+import { compareVersions, filterVersions, isValidVersion, satisfies } from '../requirements/pep440';
 
 /** A wheel file on disk, with the name and version taken from its file name (PEP 427). */
 export interface WheelFile {
@@ -40,7 +40,7 @@ export function normalizeName(name: string): string {
 /** Parses `{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl` (PEP 427); `undefined` if it is not a wheel name. */
 export function parseWheelFileName(file: string): Omit<WheelFile, 'path'> | undefined {
   const m = /^([^-]+)-([^-]+)-(?:\d[^-]*-)?[^-]+-[^-]+-[^-]+\.whl$/.exec(path.basename(file));
-  if (!m?.[1] || !m[2] || !valid(m[2])) return undefined;
+  if (!m?.[1] || !m[2] || !isValidVersion(m[2])) return undefined;
   return { project: normalizeName(m[1]), version: m[2] };
 }
 
@@ -66,7 +66,7 @@ export function wheelsIn(dir: string, project: string): WheelFile[] {
   return names
     .map((name) => ({ path: path.join(dir, name), ...parseWheelFileName(name) }))
     .filter((w): w is WheelFile => w.project === project && w.version !== undefined)
-    .sort((a, b) => compare(b.version, a.version));
+    .sort((a, b) => compareVersions(b.version, a.version));
 }
 
 /** `Requires-Python` from a wheel's METADATA (PEP 345), or `undefined` when it sets none. */
@@ -100,8 +100,8 @@ export function offlineWheelSources(interpreter: Pick<BaseInterpreter, 'paths'>,
  */
 export async function findSeedWheel(sources: readonly WheelSource[], request: SeedRequest, pythonVersion: string, knownToFit: (wheel: SeedWheel) => boolean = () => false): Promise<SeedWheel | undefined> {
   for (const source of sources) {
-    for (const wheel of wheelsIn(source.dir, request.project)) {
-      if (request.specifier && !satisfies(wheel.version, request.specifier)) continue;
+    // As pip's finder filters candidates: pre-releases only when no final release fits the specifier.
+    for (const wheel of filterVersions(wheelsIn(source.dir, request.project), request.specifier ?? '', (w) => w.version)) {
       if (knownToFit({ ...wheel, source: source.kind })) return { ...wheel, source: source.kind };
       const requires = await wheelRequiresPython(wheel.path);
       if (requires && !satisfies(pythonVersion, requires)) continue;
