@@ -63,17 +63,16 @@ export async function describeCandidates(candidates: readonly Candidate[], optio
         let outcome: CachedProbe | undefined = cached && isFresh(cached, key) ? cached : undefined;
         if (!outcome && key) {
           probesRun++;
-          let transient = false;
           outcome = await probe(candidate.path).then((info) => ({ ...key, info }), (error: unknown) => {
             if (options.signal?.aborted) throw error;
-            transient = error instanceof ProbeTimeoutError;
+            if (error instanceof ProbeTimeoutError) timedOut.add(candidate.path);
             return { ...key, error: describeError(error) };
           });
-          if (transient) timedOut.add(candidate.path);
-          else probed[candidate.path] = outcome;
+          // A timeout is about this run, not the interpreter: it is never cached.
+          if (!timedOut.has(candidate.path)) probed[candidate.path] = outcome;
         }
         if (!outcome) problems.push({ code: 'unreadable', path: candidate.path, message: `Interpreter ${candidate.path} cannot be read` });
-        else if ('error' in outcome) problems.push({ code: timedOut.has(candidate.path) ? 'not-responding' : 'failed', path: candidate.path, message: outcome.error, ...(timedOut.has(candidate.path) ? { transient: true } : {}) });
+        else if ('error' in outcome) problems.push(timedOut.has(candidate.path) ? { code: 'not-responding', transient: true, path: candidate.path, message: outcome.error } : { code: 'failed', path: candidate.path, message: outcome.error });
         else interpreter = toInterpreter(candidate, outcome.info, true);
       }
       if (interpreter) options.onInterpreter?.(interpreter);

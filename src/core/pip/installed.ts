@@ -1,8 +1,8 @@
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalizeProjectName } from '../requirements/pep508';
-import { readPyvenvCfg, venvPlatformOf, venvSitePackagesDirs } from '../venv/layout';
+import { listFolder, readPyvenvCfg, venvPlatformOf, venvSitePackagesDirs } from '../venv/layout';
 
 /** PEP 610 `direct_url.json`. */
 export interface DirectUrl {
@@ -75,18 +75,11 @@ export function venvSitePackages(venvDir: string): string[] {
   return venvSitePackagesDirs(venvDir, venvPlatformOf(), version);
 }
 
-function readdirSafe(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-}
 
 /** Legacy editables: `NAME.egg-link` files in site-packages, whose first line is the project folder. */
 function eggLinks(siteDir: string): Map<string, string> {
   const links = new Map<string, string>();
-  for (const name of readdirSafe(siteDir).filter((n) => n.endsWith('.egg-link'))) {
+  for (const name of listFolder(siteDir).filter((n) => n.endsWith('.egg-link'))) {
     const target = readText(path.join(siteDir, name))?.split(/\r?\n/)[0]?.trim();
     if (target) links.set(normalizeProjectName(name.slice(0, -'.egg-link'.length)), path.resolve(siteDir, target));
   }
@@ -214,7 +207,7 @@ export function readInstalled(venvDir: string): InstalledSet {
   const buffer = Buffer.allocUnsafe(HEADER_BYTES);
   for (const siteDir of venvSitePackages(venvDir)) {
     const links = eggLinks(siteDir);
-    for (const entry of readdirSafe(siteDir)) {
+    for (const entry of listFolder(siteDir)) {
       const format = entry.endsWith('.dist-info') ? 'dist-info' : entry.endsWith('.egg-info') ? 'egg-info' : undefined;
       if (!format) continue;
       const location = `${siteDir}${path.sep}${entry}`;
@@ -230,7 +223,7 @@ export function readInstalled(venvDir: string): InstalledSet {
     // A legacy editable's metadata lives in the project folder, not in site-packages.
     for (const [name, location] of links) {
       if (seen.has(name)) continue;
-      const eggInfo = readdirSafe(location).find((e) => e.endsWith('.egg-info') && normalizeProjectName(e.slice(0, -'.egg-info'.length).split('-')[0] ?? '') === name);
+      const eggInfo = listFolder(location).find((e) => e.endsWith('.egg-info') && normalizeProjectName(e.slice(0, -'.egg-info'.length).split('-')[0] ?? '') === name);
       const dist = eggInfo && readDistribution(path.join(location, eggInfo), 'egg-info', links, buffer);
       if (dist) seen.set(dist.normalizedName, dist);
     }

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { ensureFolder } from '../folders';
-import { firstProblem, parseRequirementSet } from '../requirements/parser';
 import path from 'node:path';
 import { CancelledError, UserError } from '../errors';
 import type { BaseInterpreter } from '../discovery/types';
@@ -111,7 +110,8 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
   const missing = requirements.find((r) => !existsSync(r));
   if (missing) throw new UserError(`Requirements file ${missing} does not exist`);
   // What pip would reject (or a FIFO, a device, a 1 GB file) stops here, before any folder is made.
-  const problem = requirements.length ? firstProblem(parseRequirementSet(requirements)) : undefined;
+  // Loaded here: most creations name no requirements file, and the parser is a large share of create's start-up.
+  const problem = requirements.length ? await import('../requirements/parser').then(({ firstProblem, parseRequirementSet }) => firstProblem(parseRequirementSet(requirements))) : undefined;
   if (problem) throw new UserError(problem);
   // A line break would add keys to pyvenv.cfg and break every activation script.
   if (CONTROL.test(dir)) throw new UserError(`The venv folder ${JSON.stringify(dir)} contains a control character (a line break?); choose a plain folder name`);

@@ -7,7 +7,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync,
 import path from 'node:path';
 import { CancelledError, UserError } from '../errors';
 import { ensureFolder } from '../folders';
-import { readPyvenvCfg } from './layout';
+import { listFolder, readPyvenvCfg } from './layout';
 
 /** The file a creation writes first into the venv and removes last. */
 export const INCOMPLETE_MARK = '.venv-pilot-incomplete';
@@ -87,7 +87,7 @@ export function removeCreated(dir: string, keepFolder: boolean): void {
     rmSync(dir, { recursive: true, force: true });
     return;
   }
-  for (const entry of readdirSafe(dir)) removeEntry(path.join(dir, entry));
+  for (const entry of listFolder(dir)) removeEntry(path.join(dir, entry));
 }
 
 /**
@@ -106,13 +106,6 @@ function removeEntry(entry: string): void {
   rmSync(entry, { recursive: true, force: true });
 }
 
-function readdirSafe(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
 
 /** Milliseconds between attempts to take a destination lock another process holds. */
 const LOCK_POLL_MS = 150;

@@ -47,7 +47,7 @@ export function venvSitePackagesDirs(venvDir: string, platform: VenvPlatform = v
   const p = pathFor(platform);
   if (platform === 'win32') return [p.join(venvDir, 'Lib', 'site-packages')].filter((dir) => existsSync(dir));
   const lib = p.join(venvDir, 'lib');
-  return readdirSafe(lib)
+  return listFolder(lib)
     .filter((name) => /^(python|pypy)\d/.test(name))
     .sort((a, b) => Number(b.endsWith(version ?? '')) - Number(a.endsWith(version ?? '')))
     .map((name) => p.join(lib, name, 'site-packages'))
@@ -126,7 +126,8 @@ export function venvKind(dir: string): 'venv' | 'virtualenv' | undefined {
   return 'virtualenv' in cfg ? 'virtualenv' : 'venv';
 }
 
-function readdirSafe(dir: string): string[] {
+/** The entries of a folder in name order; empty when it cannot be read (absent, not a folder, no permission). */
+export function listFolder(dir: string): string[] {
   try {
     return readdirSync(dir).sort();
   } catch {
