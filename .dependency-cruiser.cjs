@@ -2,7 +2,7 @@
  * The import graph's rules, checked by `npm run lint` (dependency-cruiser). ARCHITECTURE.md
  * explains the tiers. Type-only imports count too: a cycle of types is still a knot in the design.
  */
-const LEAVES = '^src/core/((errors|paths|atomicWrite|cacheKey|folders|pythonScripts)\\.ts|process/|requirements/(parser|pep508|pep440|read)\\.ts|venv/(pyvenvCfg|layout)\\.ts)';
+const LEAVES = '^src/core/((errors|paths|atomicWrite|cacheKey|folders|pythonScripts)\\.ts|process/|requirements/(parser|pep508|pep440|read|options)\\.ts|venv/(pyvenvCfg|layout)\\.ts)';
 const ORCHESTRATIONS = '^src/core/(venv/create|pip/sync|pip/freeze)\\.ts';
 
 module.exports = {

@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type CompletionItem, type Diagnostic, type DocumentLink, type Hover, type Range } from 'vscode-languageserver';
-import { parseRequirementsFile, parseRequirementsText, type RequirementItem, type RequirementsItem } from '../core/requirements/parser';
+import { COMMAND_LINE_ONLY_OPTIONS, REQUIREMENTS_OPTIONS, type RequirementsOption } from '../core/requirements/options';
+import { parseRequirementsFile, parseRequirementsText, type RequirementItem, type RequirementsErrorCode, type RequirementsItem } from '../core/requirements/parser';
 import { satisfies } from '../core/requirements/pep440';
 import { evaluateMarker, normalizeProjectName } from '../core/requirements/pep508';
 import { installedFor, projectFolder } from '../core/requirements/sync';
@@ -26,48 +27,13 @@ export const CODES = {
   versionMismatch: 'version-mismatch',
 } as const;
 
-/**
- * The long options of pip's requirements format (the parser's OPTIONS), each with pip's own help
- * text for it (pip 23's `cmdoptions`), cut to what a hover or completion item shows.
- */
-export const OPTION_DOCS: Readonly<Record<string, string>> = {
-  '--index-url': 'Base URL of the Python Package Index (default https://pypi.org/simple). This should point to a repository compliant with PEP 503 (the simple repository API) or a local directory laid out in the same format.',
-  '--extra-index-url': 'Extra URLs of package indexes to use in addition to --index-url. Should follow the same rules as --index-url.',
-  '--no-index': 'Ignore package index (only looking at --find-links URLs instead).',
-  '--constraint': 'Constrain versions using the given constraints file. This option can be used multiple times.',
-  '--requirement': 'Install from the given requirements file. This option can be used multiple times.',
-  '--editable': 'Install a project in editable mode (i.e. setuptools "develop mode") from a local project path or a VCS url.',
-  '--find-links': "If a URL or path to an html file, then parse for links to archives such as sdist (.tar.gz) or wheel (.whl) files. If a local path or file:// URL that's a directory, then look for archives in the directory listing.",
-  '--no-binary': 'Do not use binary packages. Accepts either ":all:" to disable all binary packages, ":none:" to empty the set (notice the colons), or one or more package names with commas between them (no colons).',
-  '--only-binary': 'Do not use source packages. Accepts either ":all:" to disable all source packages, ":none:" to empty the set, or one or more package names with commas between them.',
-  '--prefer-binary': 'Prefer binary packages over source packages, even if the source packages are newer.',
-  '--require-hashes': 'Require a hash to check each requirement against, for repeatable installs. This option is implied when any package in a requirements file has a --hash option.',
-  '--pre': 'Include pre-release and development versions. By default, pip only finds stable versions.',
-  '--trusted-host': 'Mark this host or host:port pair as trusted, even though it does not have valid or any HTTPS.',
-  '--use-feature': 'Enable new functionality, that may be backward incompatible.',
-  '--hash': "Verify that the package's archive matches this hash before installing. Example: --hash=sha256:abcdef...",
-  '--config-settings': 'Configuration settings to be passed to the PEP 517 build backend. Settings take the form KEY=VALUE.',
-  '--global-option': 'Extra global options to be supplied to the setup.py call before the install or bdist_wheel command.',
-};
+/** Every option a hover or completion knows: the requirements format's, then the command-line-only ones it flags. */
+const KNOWN_OPTIONS: readonly RequirementsOption[] = [...REQUIREMENTS_OPTIONS, ...COMMAND_LINE_ONLY_OPTIONS];
 
-/**
- * `pip install` options people put in requirements files although pip rejects them there, with
- * pip's help text: a hover explains both what the option does and why the line is flagged.
- */
-const COMMAND_LINE_ONLY: Readonly<Record<string, string>> = {
-  '--no-deps': "Don't install package dependencies.",
-  '--upgrade': 'Upgrade all specified packages to the newest available version. The handling of dependencies depends on the upgrade-strategy used.',
-  '--force-reinstall': 'Reinstall all packages even if they are already up-to-date.',
-  '--ignore-installed': 'Ignore the installed packages, overwriting them.',
-  '--user': 'Install to the Python user install directory for your platform.',
-  '--target': 'Install packages into <dir>.',
-  '--no-build-isolation': 'Disable isolation when building a modern source distribution. Build dependencies specified by PEP 518 must be already installed if this option is used.',
-  '--no-cache-dir': 'Disable the cache.',
-};
-
-/** The short forms pip's requirements format accepts, as the parser reads them. */
-const SHORT_OPTIONS: Readonly<Record<string, string>> = { '-i': '--index-url', '-c': '--constraint', '-r': '--requirement', '-e': '--editable', '-f': '--find-links' };
-const SHORT_OF: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(SHORT_OPTIONS).map(([short, long]) => [long, short]));
+/** A parse error's diagnostic code: the parser says what is wrong; a requirement or include problem the server has no finer code for is `syntax`. */
+function diagnosticCode(code: RequirementsErrorCode): string {
+  return code === 'invalid-specifier' ? CODES.invalidSpecifier : code === 'invalid-marker' ? CODES.invalidMarker : code === 'unknown-option' ? CODES.unknownOption : CODES.syntax;
+}
 
 /** Hover shows metadata, not whole documents: a value's first line, cut to `max` characters with an ellipsis. */
 function clip(value: string, max: number): string {
@@ -140,7 +106,7 @@ function distance(a: string, b: string): number {
 
 /** The closest known option to a misspelt one, if close enough. */
 export function suggestOption(given: string): string | undefined {
-  const [best] = Object.keys(OPTION_DOCS)
+  const [best] = REQUIREMENTS_OPTIONS.map((o) => o.name)
     .map((o) => [o, distance(given, o)] as const)
     .sort((a, b) => a[1] - b[1]);
   return best && best[1] <= 3 ? best[0] : undefined;
@@ -214,13 +180,11 @@ export function diagnose(context: AnalysisContext): Diagnostic[] {
   const hashed = requirements.filter((r) => r.hashes.length > 0);
   for (const item of items) {
     if (item.kind === 'error') {
-      const unknown = /^no such option: (\S+)/.exec(item.message);
-      if (unknown?.[1]) {
-        const suggestion = suggestOption(unknown[1]);
-        push(rangeOf(item, lines, unknown[1]), `Unknown option ${unknown[1]}${suggestion ? `; did you mean ${suggestion}?` : ''}`, CODES.unknownOption, DiagnosticSeverity.Error, suggestion ? { replacement: suggestion, original: unknown[1] } : undefined);
+      if (item.code === 'unknown-option' && item.option !== undefined) {
+        const suggestion = suggestOption(item.option);
+        push(rangeOf(item, lines, item.option), `Unknown option ${clip(item.option, 80)}${suggestion ? `; did you mean ${suggestion}?` : ''}`, CODES.unknownOption, DiagnosticSeverity.Error, suggestion ? { replacement: suggestion, original: item.option } : undefined);
       } else {
-        const code = /Invalid version specifier/.test(item.message) ? CODES.invalidSpecifier : /[Mm]arker/.test(item.message) ? CODES.invalidMarker : CODES.syntax;
-        push(lineRange(item, lines), item.message.replace(/ \(line \d+\)$/, ''), code);
+        push(lineRange(item, lines), item.message.replace(/ \(line \d+\)$/, ''), diagnosticCode(item.code));
       }
       continue;
     }
@@ -269,21 +233,21 @@ function itemAt(items: readonly RequirementsItem[], line: number): RequirementsI
  * The long option a word on a line stands for: a short form (its value attached or not), a long
  * form (with `=value` or not), or an unambiguous prefix of one, as pip's optparse accepts.
  */
-function longOption(word: string): string | undefined {
-  if (!word.startsWith('--')) return SHORT_OPTIONS[word.slice(0, 2)];
+function longOption(word: string): RequirementsOption | undefined {
+  if (!word.startsWith('--')) return KNOWN_OPTIONS.find((o) => o.short === word.slice(0, 2));
   const given = word.split('=', 1)[0] ?? word;
-  if (OPTION_DOCS[given] !== undefined || COMMAND_LINE_ONLY[given] !== undefined) return given;
-  const matches = Object.keys(OPTION_DOCS).filter((o) => o.startsWith(given));
+  const exact = KNOWN_OPTIONS.find((o) => o.name === given || o.aliases?.includes(given));
+  if (exact) return exact;
+  const matches = REQUIREMENTS_OPTIONS.filter((o) => [o.name, ...(o.aliases ?? [])].some((s) => s.startsWith(given)));
   return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** Hover for an option: pip's help text, and for a command-line-only option why pip rejects the line. */
-function optionHover(long: string | undefined): Hover | undefined {
-  if (long === undefined) return undefined;
-  const doc = OPTION_DOCS[long];
-  if (doc !== undefined) return { contents: { kind: 'markdown', value: `**${long}**${SHORT_OF[long] ? ` (${SHORT_OF[long]})` : ''}\n\n${doc}` } };
-  const commandLine = COMMAND_LINE_ONLY[long];
-  return commandLine === undefined ? undefined : { contents: { kind: 'markdown', value: `**${long}**\n\n${commandLine}\n\npip accepts it on the command line only, not in a requirements file.` } };
+function optionHover(option: RequirementsOption | undefined): Hover | undefined {
+  if (option === undefined) return undefined;
+  const heading = `**${option.name}**${option.short ? ` (${option.short})` : ''}`;
+  if (REQUIREMENTS_OPTIONS.includes(option)) return { contents: { kind: 'markdown', value: `${heading}\n\n${option.help}` } };
+  return { contents: { kind: 'markdown', value: `${heading}\n\n${option.help}\n\npip accepts it on the command line only, not in a requirements file.` } };
 }
 
 /**
@@ -301,8 +265,8 @@ export function hover(context: AnalysisContext, line: number, character: number)
       if (answer) return answer;
     }
   }
-  if (item?.kind === 'option') return optionHover(item.name);
-  if (item?.kind === 'include') return optionHover(item.constraint ? '--constraint' : '--requirement');
+  if (item?.kind === 'option') return optionHover(longOption(item.name));
+  if (item?.kind === 'include') return optionHover(longOption(item.constraint ? '--constraint' : '--requirement'));
   if (item?.kind !== 'requirement' || (!item.normalizedName && !item.path)) return undefined;
   const environment = context.environment;
   const installed = !environment ? undefined : item.normalizedName ? environment.installed.get(item.normalizedName) : installedFor(item, environment.installed, path.dirname(context.file));
@@ -361,7 +325,7 @@ export function complete(context: AnalysisContext, line: number, character: numb
   const before = (lines[line] ?? '').slice(0, character);
   const items = parseRequirementsText(context.text, context.file, { env: context.env, lineCache: context.lineCache });
   const wheels = findLinkWheels(items, context.file);
-  if (/(^|\s)--?[\w-]*$/.test(before)) return Object.entries(OPTION_DOCS).map(([label, documentation]) => ({ label, kind: 14, documentation }));
+  if (/(^|\s)--?[\w-]*$/.test(before)) return REQUIREMENTS_OPTIONS.map((o) => ({ label: o.name, kind: 14, documentation: o.help }));
   const versioned = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*===?\s*[\w.*+!-]*$/.exec(before);
   if (versioned?.[1]) {
     const project = versioned[1].toLowerCase().replace(/[-_.]+/g, '-');

@@ -158,7 +158,7 @@ describe('language server over stdio (venv-pilot lsp --stdio)', () => {
 
   it('hovers on any part of an option line with pip\'s help for that option', async () => {
     const file = path.join(root, 'requirements-options.txt');
-    const lines = ['--no-deps', '--index-url https://example.com/simple', '-r base.txt', '--pre  # not --no-index', '--index=https://example.com/prefix', '-ihttps://example.com/short', 'remora==0.3.0 --hash=sha256:abc'];
+    const lines = ['--no-deps', '--index-url https://example.com/simple', '-r base.txt', '--pre  # not --no-index', '--index=https://example.com/prefix', '-ihttps://example.com/short', 'remora==0.3.0 --hash=sha256:abc', 'remora -Ckey=value', '--pypi-url https://example.com/old'];
     const options = await session.open(file, lines.join('\n') + '\n');
     const hoverAt = async (line: number, character: number): Promise<string> => {
       const answer = (await session.connection.sendRequest('textDocument/hover', { textDocument: { uri: options }, position: { line, character } })) as Hover | null;
@@ -173,6 +173,8 @@ describe('language server over stdio (venv-pilot lsp --stdio)', () => {
     assert.match(await hoverAt(5, 10), /^\*\*--index-url\*\*/, 'a short option with its value attached');
     assert.match(await hoverAt(6, 18), /^\*\*--hash\*\*\n\nVerify that the package's archive matches this hash before installing\./);
     assert.match(await hoverAt(6, 2), /remora 0\.3\.0\*\* installed/);
+    assert.match(await hoverAt(7, 9), /^\*\*--config-settings\*\* \(-C\)\n\nConfiguration settings/, 'the short form the parser knows, from the same table');
+    assert.match(await hoverAt(8, 3), /^\*\*--index-url\*\* \(-i\)/, 'an old spelling, from the same table');
   });
 
   it('hovers a package with a huge multi-line License and a long Summary in a few lines', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { evaluateMarker, parsePep508 } from '../../src/core/requirements/pep508';
+import { REQUIREMENTS_OPTIONS } from '../../src/core/requirements/options';
 import { logicalLines, parseRequirementsFile, parseRequirementsText, type RequirementsItem } from '../../src/core/requirements/parser';
 import { tempDir } from '../fixtures/machine';
 import { oraclePython, pipOracle, type PipVerdict } from '../fixtures/pipOracle';
@@ -397,6 +398,42 @@ describe('requirements parser details', () => {
     assert.deepEqual(files.map((f) => path.basename(f)), ['a.txt', 'b.txt']);
     assert.deepEqual(items.filter((i) => i.kind === 'error').map((i) => (i as { message: string }).message), ['Include cycle: a.txt -> b.txt -> a.txt']);
     assert.deepEqual(items.filter((i) => i.kind === 'requirement').map((i) => (i as { name: string }).name), ['flask', 'requests']);
+  });
+
+  it('says what kind of problem each error is, so no caller reads it out of the message', () => {
+    const dir = tempDir();
+    const cases: [line: string, code: string, option?: string][] = [
+      ['requests >= 1.0 <= 2', 'invalid-specifier'],
+      ['requests>=1.0]', 'invalid-specifier'],
+      ['requests; python_version ~ "3"', 'invalid-marker'],
+      ['-e git+https://x/y#egg=foo;os_name=="nt" or', 'invalid-marker'],
+      ['requests[', 'invalid-requirement'],
+      ['./not-a-project', 'invalid-requirement'],
+      ['--hsah=sha256:00', 'unknown-option', '--hsah'],
+      ['requests -x', 'unknown-option', '-x'],
+      ['--index', 'syntax'],
+      ['--hash=md5:00', 'syntax'],
+      ['-i "unclosed', 'syntax'],
+      ['-r missing.txt', 'include'],
+    ];
+    for (const [line, code, option] of cases) {
+      writeFileSync(path.join(dir, 'r.txt'), `${line}\n`);
+      const { items } = parseRequirementsFile(path.join(dir, 'r.txt'), { env: {} });
+      const errors = items.filter((i) => i.kind === 'error');
+      assert.deepEqual(errors.map((e) => [e.code, e.option]), [[code, option]], line);
+    }
+  });
+
+  it('reads every option of its one option table, long, short and as an old spelling', () => {
+    for (const option of REQUIREMENTS_OPTIONS) {
+      const value = option.flag ? '' : option.name === '--hash' ? '=sha256:00' : option.name === '--config-settings' ? '=k=v' : option.name === '--use-feature' ? '=truststore' : option.name === '--editable' ? '=git+https://example.com/y#egg=y' : '=x';
+      const spellings = [option.name, ...(option.aliases ?? [])].map((s) => `${s}${value}`);
+      if (option.short) spellings.push(`${option.short}${value.slice(1)}`);
+      for (const spelling of spellings) {
+        const items = parseRequirementsText(option.perRequirement ? `requests ${spelling}\n` : `${spelling}\n`, '/p/r.txt');
+        assert.ok(!items.some((i) => i.kind === 'error'), `${spelling}: ${JSON.stringify(items)}`);
+      }
+    }
   });
 
   it('leaves ${VAR} alone when the variable is unset, and expands it when set', () => {

@@ -12,6 +12,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import path from 'node:path';
+import { longSpellings, shortOption, type RequirementsOption } from './options';
 import { checkMarker, parsePep508, type Pep508Requirement } from './pep508';
 import { MAX_REQUIREMENTS_FILE_BYTES, readRequirementsFile, type EncodingSource, type ReadFailure, type ReadResult } from './read';
 
@@ -77,12 +78,35 @@ export interface IncludeItem {
   readonly resolved: string;
 }
 
+/**
+ * What kind of thing is wrong with a line, so that callers (the language server's diagnostics and
+ * quick fixes) never read it out of the message:
+ * - `syntax`: the line as a whole (quoting, an option's value, an ambiguous option);
+ * - `unknown-option`: an option pip's requirements format does not have ({@link ErrorItem.option});
+ * - `invalid-requirement`, `invalid-specifier`, `invalid-marker`: a requirement, and which part of it;
+ * - `include`: an include that cannot be followed (missing, unreadable, remote, a cycle, too many files).
+ */
+export type RequirementsErrorCode = 'syntax' | 'unknown-option' | 'invalid-requirement' | 'invalid-specifier' | 'invalid-marker' | 'include';
+
 /** Something pip would reject, with pip's kind of message. */
 export interface ErrorItem {
   readonly kind: 'error';
   readonly range: SourceRange;
+  readonly code: RequirementsErrorCode;
   readonly message: string;
+  /** For `unknown-option`: the option as written on the line (`--hsah`, `-x`). */
+  readonly option?: string;
 }
+
+/** A problem a helper found, before it becomes an {@link ErrorItem} at a range. */
+interface Problem {
+  readonly code: RequirementsErrorCode;
+  readonly message: string;
+  readonly option?: string;
+}
+
+const problem = (message: string, code: RequirementsErrorCode = 'invalid-requirement'): Problem => ({ code, message });
+const isProblem = (value: object): value is Problem => 'code' in value && 'message' in value;
 
 export type RequirementsItem = RequirementItem | OptionItem | IncludeItem | ErrorItem;
 
@@ -106,36 +130,8 @@ export interface ParseOptions {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/**
- * The option strings pip 23.2.1 accepts in a requirements file (req_file.SUPPORTED_OPTIONS and
- * SUPPORTED_OPTIONS_REQ, defined in cli/cmdoptions.py), in the order optparse registers them, each
- * with the option's long name (`--pypi-url` is an old spelling of `--index-url`).
- */
-const LONG_OPTIONS: readonly (readonly [spelling: string, name: string])[] = [
-  ['--index-url', '--index-url'],
-  ['--pypi-url', '--index-url'],
-  ['--extra-index-url', '--extra-index-url'],
-  ['--no-index', '--no-index'],
-  ['--constraint', '--constraint'],
-  ['--requirement', '--requirement'],
-  ['--editable', '--editable'],
-  ['--find-links', '--find-links'],
-  ['--no-binary', '--no-binary'],
-  ['--only-binary', '--only-binary'],
-  ['--prefer-binary', '--prefer-binary'],
-  ['--require-hashes', '--require-hashes'],
-  ['--pre', '--pre'],
-  ['--trusted-host', '--trusted-host'],
-  ['--use-feature', '--use-feature'],
-  // Per-requirement options.
-  ['--global-option', '--global-option'],
-  ['--hash', '--hash'],
-  ['--config-settings', '--config-settings'],
-];
-const LONG_SPELLINGS: ReadonlyMap<string, string> = new Map(LONG_OPTIONS);
-const SHORT: Readonly<Record<string, string>> = { '-i': '--index-url', '-c': '--constraint', '-r': '--requirement', '-e': '--editable', '-f': '--find-links', '-C': '--config-settings' };
-/** The options that take no value (optparse's store_true). */
-const FLAGS: ReadonlySet<string> = new Set(['--no-index', '--prefer-binary', '--require-hashes', '--pre']);
+/** Each long spelling of an option (pip's optparse matches unambiguous prefixes of these), with its option. */
+const LONG_SPELLINGS = longSpellings();
 /** pip's STRONG_HASHES (utils/hashes.py): the algorithms `--hash` accepts. */
 const STRONG_HASHES: readonly string[] = ['sha256', 'sha384', 'sha512'];
 /** The choices of `--use-feature` (cmdoptions.use_new_feature, ALWAYS_ENABLED_FEATURES included). */
@@ -427,44 +423,45 @@ function valueProblem(name: string, spelling: string, value: string): string | u
  * the next word (every short option here takes one). The first problem, in optparse's or the
  * option callback's words, ends the parse.
  */
-function parseOptions(words: readonly string[]): { options: ParsedOption[] } | { error: string } {
+function parseOptions(words: readonly string[]): { options: ParsedOption[] } | { error: Problem } {
   const options: ParsedOption[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;
     if (word === '--') break;
     if (!word.startsWith('-') || word === '-') continue;
     let spelling: string;
-    let name: string;
+    let option: RequirementsOption;
     let value: string | undefined;
     if (word.startsWith('--')) {
       const eq = word.indexOf('=');
       const given = eq >= 0 ? word.slice(0, eq) : word;
       // optparse's _match_abbrev.
       const exact = LONG_SPELLINGS.has(given) ? given : undefined;
-      const matches = exact ? [exact] : LONG_OPTIONS.map(([s]) => s).filter((s) => s.startsWith(given));
-      if (matches.length !== 1) return { error: matches.length > 1 ? `ambiguous option: ${clipForMessage(given)} (${[...matches].sort().join(', ')}?)` : `no such option: ${clipForMessage(given)}` };
+      const matches = exact ? [exact] : [...LONG_SPELLINGS.keys()].filter((s) => s.startsWith(given));
+      if (matches.length > 1) return { error: problem(`ambiguous option: ${clipForMessage(given)} (${[...matches].sort().join(', ')}?)`, 'syntax') };
+      if (matches.length === 0) return { error: { code: 'unknown-option', message: `no such option: ${clipForMessage(given)}`, option: given } };
       spelling = matches[0] as string;
-      name = LONG_SPELLINGS.get(spelling) as string;
+      option = LONG_SPELLINGS.get(spelling) as RequirementsOption;
       if (eq >= 0) {
-        if (FLAGS.has(name)) return { error: `${spelling} option does not take a value` };
+        if (option.flag) return { error: problem(`${spelling} option does not take a value`, 'syntax') };
         value = word.slice(eq + 1);
       }
     } else {
       spelling = `-${String.fromCodePoint(word.codePointAt(1) as number)}`;
-      const long = SHORT[spelling];
-      if (!long) return { error: `no such option: ${spelling}` };
-      name = long;
+      const short = shortOption(spelling);
+      if (!short) return { error: { code: 'unknown-option', message: `no such option: ${spelling}`, option: spelling } };
+      option = short;
       if (word.length > 2) value = word.slice(2);
     }
-    if (!FLAGS.has(name) && value === undefined) {
+    if (!option.flag && value === undefined) {
       const next = words[i + 1];
-      if (next === undefined) return { error: `${spelling} option requires 1 argument` };
+      if (next === undefined) return { error: problem(`${spelling} option requires 1 argument`, 'syntax') };
       value = next;
       i++;
     }
-    const problem = value === undefined ? undefined : valueProblem(name, spelling, value);
-    if (problem) return { error: problem };
-    options.push({ name, ...(value !== undefined ? { value } : {}) });
+    const wrong = value === undefined ? undefined : valueProblem(option.name, spelling, value);
+    if (wrong) return { error: problem(wrong, 'syntax') };
+    options.push({ name: option.name, ...(value !== undefined ? { value } : {}) });
   }
   return { options };
 }
@@ -678,20 +675,20 @@ function requirementFields(r: Pep508Requirement | undefined): Pick<RequirementFi
  * Requirement's own check of a URL (see {@link requirementUrlProblem}), which an `#egg=` fragment
  * naming `name @ URL` meets too. The message, or the requirement.
  */
-function packagingRequirement(text: string): Pep508Requirement | { message: string } {
+function packagingRequirement(text: string): Pep508Requirement | Problem {
   const parsed = parsePep508(text);
-  if (!parsed.ok) return { message: parsed.message };
-  const problem = parsed.requirement.url === undefined ? undefined : requirementUrlProblem(parsed.requirement.url);
-  return problem ? { message: problem } : parsed.requirement;
+  if (!parsed.ok) return problem(parsed.message, parsed.part === 'specifier' ? 'invalid-specifier' : parsed.part === 'marker' ? 'invalid-marker' : 'invalid-requirement');
+  const urlProblem = parsed.requirement.url === undefined ? undefined : requirementUrlProblem(parsed.requirement.url);
+  return urlProblem ? problem(urlProblem) : parsed.requirement;
 }
 
 /**
  * A requirement string as pip's _parse_req_string reads it ({@link packagingRequirement}), with
  * its hints, and its "Extras after version" refusal of a specifier ending in `]`.
  */
-function parseRequirementString(text: string, cwd: string): Pep508Requirement | string {
+function parseRequirementString(text: string, cwd: string): Pep508Requirement | Problem {
   const parsed = packagingRequirement(text);
-  if ('message' in parsed) {
+  if (isProblem(parsed)) {
     const operators = ['~=', '==', '!=', '<=', '>=', '<', '>', '==='];
     const hint = text.includes(path.sep)
       ? ` It looks like a path.${existsSync(path.resolve(cwd, text)) ? ' The path does exist.' : ` File '${clipForMessage(text)}' does not exist.`}`
@@ -699,10 +696,10 @@ function parseRequirementString(text: string, cwd: string): Pep508Requirement | 
         ? ' = is not a valid operator. Did you mean == ?'
         : '';
     // pep508's messages quote the text too.
-    return `Invalid requirement: '${clipForMessage(text)}': ${clipForMessage(parsed.message)}.${hint}`;
+    return problem(`Invalid requirement: '${clipForMessage(text)}': ${clipForMessage(parsed.message)}.${hint}`, parsed.code);
   }
   const late = parsed.specifier.split(',').find((clause) => clause.endsWith(']'));
-  return late === undefined ? parsed : `Extras after version '${clipForMessage(late)}'.`;
+  return late === undefined ? parsed : problem(`Extras after version '${clipForMessage(late)}'.`, 'invalid-specifier');
 }
 
 /**
@@ -710,9 +707,9 @@ function parseRequirementString(text: string, cwd: string): Pep508Requirement | 
  * is not installable is an error), an existing archive, or a missing archive unless an `@` before
  * which nothing looks like a path makes it a `name @ URL` requirement. `undefined`: not a path.
  */
-function localArchiveOrDirectory(absolute: string, written: string): { path: string } | string | undefined {
+function localArchiveOrDirectory(absolute: string, written: string): { path: string } | Problem | undefined {
   if (looksLikePath(written) && isDirectory(absolute)) {
-    return isInstallableDir(absolute) ? { path: absolute } : `Directory '${clipForMessage(written)}' is not installable. Neither 'setup.py' nor 'pyproject.toml' found.`;
+    return isInstallableDir(absolute) ? { path: absolute } : problem(`Directory '${clipForMessage(written)}' is not installable. Neither 'setup.py' nor 'pyproject.toml' found.`);
   }
   if (!isArchiveFile(absolute)) return undefined;
   if (isFile(absolute)) return { path: absolute };
@@ -735,14 +732,14 @@ function localArchiveOrDirectory(absolute: string, written: string): { path: str
  * - anything else is a PEP 508 requirement, whose `name @ URL` must pass packaging 21.3's check;
  * - a file: link must be one pip can read (see {@link fileUrlProblem}).
  */
-function parseRequirementArgument(argument: string, cwd: string): RequirementFields | string {
+function parseRequirementArgument(argument: string, cwd: string): RequirementFields | Problem {
   const separator = isPipUrl(argument) ? '; ' : ';';
   const cut = argument.indexOf(separator);
   const marker = cut < 0 ? '' : pyStrip(argument.slice(cut + separator.length));
   if (marker) {
-    const problem = checkMarker(marker);
+    const wrong = checkMarker(marker);
     // In the words of a requirement that does not parse, as the language server's users know them.
-    if (problem) return `Invalid requirement: '${clipForMessage(argument)}': ${clipForMessage(problem)}.`;
+    if (wrong) return problem(`Invalid requirement: '${clipForMessage(argument)}': ${clipForMessage(wrong)}.`, 'invalid-marker');
   }
   const name = pyStrip(cut < 0 ? argument : argument.slice(0, cut));
   let requirementText: string | undefined;
@@ -751,50 +748,50 @@ function parseRequirementArgument(argument: string, cwd: string): RequirementFie
   let extras: string[] = [];
   if (isPipUrl(name)) {
     const parts = splitUrl(name);
-    if (typeof parts === 'string') return `${parts}: ${clipForMessage(name)}`;
+    if (typeof parts === 'string') return problem(`${parts}: ${clipForMessage(name)}`);
     url = name;
     let linkPath = unquote(parts.path);
     if (parts.scheme === 'file' && name.includes('../')) {
       // pip replaces such a link by the file: URL of its normalised path, host and all dropped.
       linkPath = path.resolve(cwd, linkPath);
     } else if (parts.scheme === 'file') {
-      const problem = fileUrlProblem(name, parts);
-      if (problem) return problem;
+      const wrong = fileUrlProblem(name, parts);
+      if (wrong) return problem(wrong);
     }
     if (isWheelPath(linkPath)) {
       requirementText = wheelRequirement(linkFileName(linkPath));
-      if (requirementText === undefined) return `${clipForMessage(linkFileName(linkPath))} is not a valid wheel filename (in ${clipForMessage(name)}).`;
+      if (requirementText === undefined) return problem(`${clipForMessage(linkFileName(linkPath))} is not a valid wheel filename (in ${clipForMessage(name)}).`);
     } else requirementText = eggFragment(name);
   } else {
     const { rest, extras: extrasText } = stripExtras(path.resolve(cwd, name));
     const found = localArchiveOrDirectory(rest, name);
-    if (typeof found === 'string') return found;
+    if (found && isProblem(found)) return found;
     if (found) {
       local = { path: found.path, written: extrasText && name.endsWith(extrasText) ? name.slice(0, -extrasText.length) : name };
       // The file: URL pip makes of a path quotes `#` and `&`: no egg fragment.
       if (isWheelPath(found.path)) {
         const fileName = linkFileName(found.path);
         requirementText = wheelRequirement(fileName);
-        if (requirementText === undefined) return `${clipForMessage(fileName)} is not a valid wheel filename.`;
+        if (requirementText === undefined) return problem(`${clipForMessage(fileName)} is not a valid wheel filename.`);
       }
     } else requirementText = name;
     if (extrasText) {
       const converted = convertExtras(extrasText);
-      if (typeof converted === 'string') return converted;
+      if (typeof converted === 'string') return problem(converted);
       extras = converted;
     }
   }
   let requirement: Pep508Requirement | undefined;
   if (requirementText !== undefined) {
     const parsed = parseRequirementString(requirementText, cwd);
-    if (typeof parsed === 'string') return parsed;
+    if (isProblem(parsed)) return parsed;
     requirement = parsed;
   }
   if (!url && !local && requirement?.url) {
     // InstallRequirement makes a link of it; packagingRequirement has split it already.
     const parts = splitUrl(requirement.url) as SplitUrl;
     const fileProblem = parts.scheme === 'file' ? fileUrlProblem(requirement.url, parts) : undefined;
-    if (fileProblem) return fileProblem;
+    if (fileProblem) return problem(fileProblem);
     url = requirement.url;
   }
   return {
@@ -815,21 +812,21 @@ function parseRequirementArgument(argument: string, cwd: string): RequirementFie
  * anything else must be a VCS URL (`git:`, `hg:`, `svn:`, `bzr:` gain their `vcs+` prefix) whose
  * `#egg=` fragment, a PEP 508 requirement, names it.
  */
-function parseEditable(value: string, cwd: string): RequirementFields | string {
+function parseEditable(value: string, cwd: string): RequirementFields | Problem {
   const { rest, extras: extrasText } = stripExtras(value);
   // pip's os.path.isdir(url_no_extras): relative to the working folder, `..` left to the kernel.
   const directory = isDirectory(rest && joinUnnormalised(cwd, rest));
   if (directory || rest.toLowerCase().startsWith('file:')) {
     const extras = extrasText ? convertExtras(extrasText) : [];
-    if (typeof extras === 'string') return extras;
+    if (typeof extras === 'string') return problem(extras);
     let requirement: Pep508Requirement | undefined;
     if (!directory) {
-      const problem = fileUrlPath(rest);
-      if ('error' in problem) return problem.error;
+      const local = fileUrlPath(rest);
+      if ('error' in local) return problem(local.error);
       const egg = eggFragment(rest);
       if (egg !== undefined) {
         const parsed = packagingRequirement(egg);
-        if ('message' in parsed) return `Invalid requirement: '${clipForMessage(egg)}': ${clipForMessage(parsed.message)}`;
+        if (isProblem(parsed)) return problem(`Invalid requirement: '${clipForMessage(egg)}': ${clipForMessage(parsed.message)}`, parsed.code);
         requirement = parsed;
       }
     }
@@ -838,14 +835,14 @@ function parseEditable(value: string, cwd: string): RequirementFields | string {
   const vcs = VCS_NAMES.find((v) => value.toLowerCase().startsWith(`${v}:`));
   const url = vcs ? `${vcs}+${value}` : value;
   const parts = splitUrl(url);
-  if (typeof parts === 'string') return `${parts}: ${clipForMessage(value)}`;
+  if (typeof parts === 'string') return problem(`${parts}: ${clipForMessage(value)}`);
   if (!VCS_URL_SCHEMES.has(parts.scheme)) {
-    return `${clipForMessage(value)} is not a valid editable requirement. It should either be a path to a local project or a VCS URL (beginning with ${[...VCS_URL_SCHEMES].join(', ')}).`;
+    return problem(`${clipForMessage(value)} is not a valid editable requirement. It should either be a path to a local project or a VCS URL (beginning with ${[...VCS_URL_SCHEMES].join(', ')}).`);
   }
   const egg = eggFragment(url);
-  if (!egg) return `Could not detect requirement name for '${clipForMessage(value)}', please specify one with #egg=your_package_name`;
+  if (!egg) return problem(`Could not detect requirement name for '${clipForMessage(value)}', please specify one with #egg=your_package_name`);
   const r = packagingRequirement(egg);
-  if ('message' in r) return `Invalid requirement: '${clipForMessage(egg)}': ${clipForMessage(r.message)}`;
+  if (isProblem(r)) return problem(`Invalid requirement: '${clipForMessage(egg)}': ${clipForMessage(r.message)}`, r.code);
   return { text: value, editable: true, ...requirementFields(r), extras: r.extras, ...(r.marker !== undefined ? { marker: r.marker } : {}), url };
 }
 
@@ -918,14 +915,14 @@ function parseDecodedText(text: string, file: string, options: ParseOptions): Re
     const [args, optionText] = breakArgsOptions(line.text);
     const words = shellSplit(optionText);
     if (typeof words === 'string') {
-      items.push({ kind: 'error', range, message: `Invalid requirements line: ${words}` });
+      items.push({ kind: 'error', range, code: 'syntax', message: `Invalid requirements line: ${words}` });
       options.lineCache?.set(line.text, items.slice(first));
       continue;
     }
     const parsed = parseOptions(words);
     if ('error' in parsed) {
       // The message names the line, so it is not reusable at another line.
-      items.push({ kind: 'error', range, message: `${parsed.error} (line ${line.startLine + 1})` });
+      items.push({ kind: 'error', range, ...parsed.error, message: `${parsed.error.message} (line ${line.startLine + 1})` });
       continue;
     }
     const all = (name: string): string[] => parsed.options.flatMap((o) => (o.name === name && o.value !== undefined ? [o.value] : []));
@@ -933,16 +930,16 @@ function parseDecodedText(text: string, file: string, options: ParseOptions): Re
     const include = all('--requirement')[0] ?? all('--constraint')[0];
     if (args) {
       const fields = parseRequirementArgument(args, cwd);
-      if (typeof fields === 'string') items.push({ kind: 'error', range, message: fields });
+      if (isProblem(fields)) items.push({ kind: 'error', range, ...fields });
       else items.push({ kind: 'requirement', range, constraint, hashes: all('--hash'), configSettings: all('--config-settings'), globalOptions: all('--global-option'), ...fields });
     } else if (editable !== undefined) {
       const fields = parseEditable(editable, cwd);
-      if (typeof fields === 'string') items.push({ kind: 'error', range, message: fields });
+      if (isProblem(fields)) items.push({ kind: 'error', range, ...fields });
       else items.push({ kind: 'requirement', range, constraint, hashes: [], configSettings: [], globalOptions: [], ...fields });
     } else if (include !== undefined) {
       const target = includeTarget(include, file);
       const includesConstraints = all('--requirement').length === 0;
-      if ('error' in target) items.push({ kind: 'error', range, message: target.error });
+      if ('error' in target) items.push({ kind: 'error', range, code: 'include', message: target.error });
       else items.push({ kind: 'include', range, constraint: includesConstraints, target: include, resolved: target.resolved });
     } else {
       for (const { name, value } of parsed.options) items.push({ kind: 'option', range, name, ...(value !== undefined ? { value } : {}) });
@@ -1052,7 +1049,7 @@ function parseIncludeGraph(root: string, options: ParseOptions): IncludeGraph {
       entries.push(item);
       if (item.kind !== 'include') continue;
       const error = (message: string): void => {
-        entries.push({ kind: 'error', range: item.range, message });
+        entries.push({ kind: 'error', range: item.range, code: 'include', message });
       };
       // pip's _parse_and_recurse: `-r` reads requirements and `-c` constraints, whatever the including file is.
       const mode = item.constraint;
@@ -1072,7 +1069,7 @@ function parseIncludeGraph(root: string, options: ParseOptions): IncludeGraph {
   const result = read(root);
   if (result.ok) return { root: visit(root, result.text, options.constraint === true, [root]), nodes, files };
   const key = nodeKey(root, options.constraint === true);
-  nodes.set(key, [{ kind: 'error', range: { file: root, startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 }, message: readFailureMessage(root, result) }]);
+  nodes.set(key, [{ kind: 'error', range: { file: root, startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 }, code: 'include', message: readFailureMessage(root, result) }]);
   return { root: key, nodes, files };
 }
 

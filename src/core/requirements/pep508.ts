@@ -23,7 +23,11 @@ export interface Pep508Requirement {
 }
 
 /** The outcome of parsing: a requirement, or a message saying what is wrong and where (offset in the text). */
-export type Pep508Result = { readonly ok: true; readonly requirement: Pep508Requirement } | { readonly ok: false; readonly message: string; readonly offset: number };
+/** The part of a dependency specification a syntax error is in. */
+export type Pep508Part = 'name' | 'extras' | 'url' | 'specifier' | 'marker';
+
+/** A parsed requirement, or what is wrong with it: packaging's message, the offset where it stopped, and the part it was in. */
+export type Pep508Result = { readonly ok: true; readonly requirement: Pep508Requirement } | { readonly ok: false; readonly message: string; readonly offset: number; readonly part: Pep508Part };
 
 /**
  * True when `specifier` is a valid PEP 440 specifier set as packaging's `SpecifierSet()` parses
@@ -308,7 +312,7 @@ export function checkMarker(marker: string): string | undefined {
  * string gives a message and the offset of the problem.
  */
 export function parsePep508(text: string): Pep508Result {
-  const fail = (message: string, offset: number): Pep508Result => ({ ok: false, message, offset });
+  const fail = (message: string, offset: number, part: Pep508Part = 'name'): Pep508Result => ({ ok: false, message, offset, part });
   let i = skipSpaces(text, 0);
   const nameLength = identifierLength(text, i);
   if (!nameLength) return fail('Expected a package name at the start of the requirement', i);
@@ -325,17 +329,17 @@ export function parsePep508(text: string): Pep508Result {
       i += length;
       for (;;) {
         i = skipSpaces(text, i);
-        if (identifierLength(text, i)) return fail('Expected a comma between extra names', i);
+        if (identifierLength(text, i)) return fail('Expected a comma between extra names', i, 'extras');
         if (text[i] !== ',') break;
         i = skipSpaces(text, i + 1);
         length = identifierLength(text, i);
-        if (!length) return fail(`Invalid extra name after a comma`, i);
+        if (!length) return fail(`Invalid extra name after a comma`, i, 'extras');
         extras.push(text.slice(i, i + length));
         i += length;
       }
     }
     i = skipSpaces(text, i);
-    if (text[i] !== ']') return fail('Expected a closing ] after the extras', open);
+    if (text[i] !== ']') return fail('Expected a closing ] after the extras', open, 'extras');
     i = skipSpaces(text, i + 1);
   }
 
@@ -345,30 +349,30 @@ export function parsePep508(text: string): Pep508Result {
   if (text[i] === '@') {
     i = skipSpaces(text, i + 1);
     const found = /^[^ \t]+/.exec(text.slice(i))?.[0];
-    if (!found) return fail('Expected a URL after @', i);
+    if (!found) return fail('Expected a URL after @', i, 'url');
     // A ";" glued to the URL belongs to it (PEP 508 asks for a space before the marker).
-    if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(found)) return fail(`Expected a URL after @, found "${found}"`, i);
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(found)) return fail(`Expected a URL after @, found "${found}"`, i, 'url');
     url = found;
     i = skipSpaces(text, i + found.length);
-    if (i < text.length && text[i] !== ';') return fail('Expected end or semicolon (after URL and whitespace)', i);
+    if (i < text.length && text[i] !== ';') return fail('Expected end or semicolon (after URL and whitespace)', i, 'url');
   } else {
     const start = i;
     const parsed = parseSpecifierPart(text, i);
-    if (isFailure(parsed)) return fail(parsed.message, parsed.offset);
+    if (isFailure(parsed)) return fail(parsed.message, parsed.offset, 'specifier');
     ({ specifier, legacySpecifier } = parsed);
     i = skipSpaces(text, parsed.end);
     if (i < text.length && text[i] !== ';') {
       const raw = /^[^;]*/.exec(text.slice(start))?.[0].trim() ?? '';
-      if (specifier || /^(?:===|==|!=|~=|>=|<=|>|<)/.test(raw.replace(/^\(\s*/, ''))) return fail(`Invalid version specifier "${raw}"`, start);
-      return fail('Expected end or semicolon (after name and no valid version specifier)', i);
+      if (specifier || /^(?:===|==|!=|~=|>=|<=|>|<)/.test(raw.replace(/^\(\s*/, ''))) return fail(`Invalid version specifier "${raw}"`, start, 'specifier');
+      return fail('Expected end or semicolon (after name and no valid version specifier)', i, 'specifier');
     }
   }
 
   let marker: string | undefined;
   if (text[i] === ';') {
     const parsed = parseMarkerAt(text, i + 1);
-    if (isFailure(parsed)) return fail(parsed.message, parsed.offset);
-    if (parsed.end < text.length) return fail(`Expected "and", "or" or the end of the marker, found "${text.slice(parsed.end)}"`, parsed.end);
+    if (isFailure(parsed)) return fail(parsed.message, parsed.offset, 'marker');
+    if (parsed.end < text.length) return fail(`Expected "and", "or" or the end of the marker, found "${text.slice(parsed.end)}"`, parsed.end, 'marker');
     marker = text.slice(i + 1).replace(/^[ \t]+|[ \t]+$/g, '');
   }
   return { ok: true, requirement: { name, normalizedName: normalizeProjectName(name), extras, specifier, ...(legacySpecifier ? { legacySpecifier } : {}), ...(url ? { url } : {}), ...(marker !== undefined ? { marker } : {}) } };
