@@ -37,7 +37,7 @@ const commandsExternal = {
 
 /**
  * Libraries loaded with `import()` on first use become bundles of their own, required from
- * `dist/` when that happens: execa (core's process runner, src/core/process/run.ts) and the
+ * `dist/` when that happens: execa (core's process runner, src/core/leaves/process.ts) and the
  * language client (src/extension/languageClient.ts). `prefix` is the way from the importing
  * bundle to `dist/`.
  */

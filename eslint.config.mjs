@@ -3,10 +3,10 @@
 import tseslint from 'typescript-eslint';
 
 const SPAWN = [
-  { selector: "ImportDeclaration[source.value=/^(node:)?child_process$/]", message: 'Spawn processes only through src/core/process.' },
+  { selector: "ImportDeclaration[source.value=/^(node:)?child_process$/]", message: 'Spawn processes only through src/core/leaves/process.ts.' },
   { selector: "Property[key.name='shell'][value.value=true]", message: 'Never run anything through a shell string.' },
 ];
-const LAYOUT = { selector: "Literal[value='bin']", message: "Where things are in a venv is src/core/venv/layout.ts's business (venvPython, venvScriptsDir): no 'bin' literal elsewhere." };
+const LAYOUT = { selector: "Literal[value='bin']", message: "Where things are in a venv is src/core/leaves/layout.ts's business (venvPython, venvScriptsDir): no 'bin' literal elsewhere." };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**'] },
@@ -24,11 +24,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/process/**/*.ts'],
+    files: ['src/core/leaves/process.ts'],
     rules: { 'no-restricted-syntax': ['error', LAYOUT] },
   },
   {
-    files: ['src/core/venv/layout.ts'],
+    files: ['src/core/leaves/layout.ts'],
     rules: { 'no-restricted-syntax': ['error', ...SPAWN] },
   },
 );

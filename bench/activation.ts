@@ -6,7 +6,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { run } from '../src/core/process/run';
+import { run } from '../src/core/leaves/process';
 import { ensureCodeServer, installExtension, startCodeServer } from '../test/harness/codeServer';
 import { launchChromium } from '../test/harness/browser';
 

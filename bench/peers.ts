@@ -5,8 +5,8 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { run } from '../src/core/process/run';
-import { userCacheDir } from '../src/core/paths';
+import { run } from '../src/core/leaves/process';
+import { userCacheDir } from '../src/core/leaves/paths';
 import { pyenvPython } from '../test/fixtures/machine';
 
 /** Where peers live: `$XDG_CACHE_HOME/venv-pilot/bench-peers` (kept between runs). */

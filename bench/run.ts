@@ -6,12 +6,12 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { discoverInterpreters } from '../src/core/discovery/discover';
-import { run } from '../src/core/process/run';
-import { seedCacheDir } from '../src/core/paths';
-import { freezeVenv } from '../src/core/pip/freeze';
-import { SPARES_KEPT } from '../src/core/seed/install';
-import { createVenv, type CreatedVenv } from '../src/core/venv/create';
+import { discoverInterpreters } from '../src/core/parts/discovery/discover';
+import { run } from '../src/core/leaves/process';
+import { seedCacheDir } from '../src/core/leaves/paths';
+import { freezeVenv } from '../src/core/orchestrations/freeze';
+import { SPARES_KEPT } from '../src/core/parts/seed/install';
+import { createVenv, type CreatedVenv } from '../src/core/orchestrations/create';
 import { startLsp } from '../test/fixtures/lspClient';
 import { buildWheels } from '../test/fixtures/wheels';
 import { baseInterpreter, pyenvPython, tempDir } from '../test/fixtures/machine';

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { run } from '../src/core/process/run';
+import { run } from '../src/core/leaves/process';
 import { buildDemoWheels } from './demoWheels';
 import { ensureCodeServer, harnessDir, installExtension, startCodeServer } from '../test/harness/codeServer';
 

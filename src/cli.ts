@@ -9,8 +9,8 @@
 import module from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeError } from './core/errors';
-import { userCacheDir } from './core/paths';
+import { describeError } from './core/leaves/errors';
+import { userCacheDir } from './core/leaves/paths';
 import { isUsageError, print, writeTo, type Command } from './cli/command';
 
 const USAGE = `Usage:

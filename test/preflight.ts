@@ -5,7 +5,7 @@
  * The Debian list lives in scripts/system-deps.sh; the pyenv versions are the machine image's.
  */
 import path from 'node:path';
-import { ProcessError, run } from '../src/core/process/run';
+import { ProcessError, run } from '../src/core/leaves/process';
 import { pyenvPython, PYENV_VERSIONS } from './fixtures/machine';
 
 /** The pyenv versions the suite's version matrix uses (freeze identity per pip, probe on 2.7, equivalence...). */

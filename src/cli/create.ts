@@ -2,15 +2,15 @@
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeBaseInterpreter } from '../core/discovery/describe';
-import { parseSpec } from '../core/discovery/spec';
-import { seedCacheDir, userCacheDir } from '../core/paths';
-import { parseSeedRequest } from '../core/seed/wheels';
-import { spawnDetached } from '../core/process/run';
-import { createVenv } from '../core/venv/create';
-import { describeFsError } from '../core/errors';
-import { ensureFolder } from '../core/folders';
-import type { BaseInterpreter } from '../core/discovery/types';
+import { describeBaseInterpreter } from '../core/parts/discovery/describe';
+import { parseSpec } from '../core/parts/discovery/spec';
+import { seedCacheDir, userCacheDir } from '../core/leaves/paths';
+import { parseSeedRequest } from '../core/parts/seed/wheels';
+import { spawnDetached } from '../core/leaves/process';
+import { createVenv } from '../core/orchestrations/create';
+import { describeFsError } from '../core/leaves/errors';
+import { ensureFolder } from '../core/leaves/folders';
+import type { BaseInterpreter } from '../core/parts/discovery/types';
 import { INDEX_OPTIONS, indexSettingsFrom, one, print, printJson, UsageError, warn, type Command, type Values } from './command';
 import { discoveryOptions } from './discovery';
 

@@ -1,5 +1,5 @@
 /** `venv-pilot discover [--json] [--workspace DIR]... [--untrusted]`: every interpreter found, and the problems met. */
-import { discoverInterpreters } from '../core/discovery/discover';
+import { discoverInterpreters } from '../core/parts/discovery/discover';
 import { print, printJson, UsageError, warn, type Command } from './command';
 import { discoveryOptions } from './discovery';
 

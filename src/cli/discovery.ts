@@ -1,6 +1,6 @@
 /** Discovery options shared by the commands that find or probe interpreters. */
-import type { DiscoveryOptions } from '../core/discovery/types';
-import { probeCacheFile, userCacheDir } from '../core/paths';
+import type { DiscoveryOptions } from '../core/parts/discovery/types';
+import { probeCacheFile, userCacheDir } from '../core/leaves/paths';
 import { warn, type Values } from './command';
 
 /**

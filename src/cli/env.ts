@@ -1,5 +1,5 @@
 /** `venv-pilot env DEST [--json]`: the variable changes an activated terminal gets. */
-import { activatedEnvironment } from '../core/activation/environment';
+import { activatedEnvironment } from '../core/parts/activation/environment';
 import { one, print, printJson, type Command } from './command';
 
 export const command: Command = {

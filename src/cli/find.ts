@@ -1,9 +1,9 @@
 /** `venv-pilot find SPEC [--json]`: the best interpreter for a spec; exit 1 when none matches. */
-import { discoverInterpreters } from '../core/discovery/discover';
-import { recommendInterpreter, requiresPython } from '../core/discovery/recommend';
-import { resolveInterpreter } from '../core/discovery/resolve';
-import { UserError } from '../core/errors';
-import type { BaseInterpreter } from '../core/discovery/types';
+import { discoverInterpreters } from '../core/parts/discovery/discover';
+import { recommendInterpreter, requiresPython } from '../core/parts/discovery/recommend';
+import { resolveInterpreter } from '../core/parts/discovery/resolve';
+import { UserError } from '../core/leaves/errors';
+import type { BaseInterpreter } from '../core/parts/discovery/types';
 import { one, print, printJson, type Values, type Command } from './command';
 import { discoveryOptions } from './discovery';
 

@@ -1,9 +1,9 @@
 /** `venv-pilot freeze DEST [--all] [-o FILE]`: the same bytes as DEST's `python -m pip freeze`. */
 import path from 'node:path';
-import { writeFileAtomically } from '../core/atomicWrite';
-import { UserError } from '../core/errors';
-import { freezeVenv } from '../core/pip/freeze';
-import { readPyvenvCfg } from '../core/venv/layout';
+import { writeFileAtomically } from '../core/leaves/atomicWrite';
+import { UserError } from '../core/leaves/errors';
+import { freezeVenv } from '../core/orchestrations/freeze';
+import { readPyvenvCfg } from '../core/leaves/layout';
 import { one, warn, writeTo, type Command } from './command';
 
 export const command: Command = {

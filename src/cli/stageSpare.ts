@@ -2,7 +2,7 @@
  * `venv-pilot __stage-spare CACHE IMAGE...` (internal): stages the next spare site-packages after
  * `create`, in a detached process, so `create` itself returns as soon as the venv is ready.
  */
-import { stageSpareFromDirs } from '../core/seed/install';
+import { stageSpareFromDirs } from '../core/parts/seed/install';
 import { UsageError, type Command } from './command';
 
 export const command: Command = {

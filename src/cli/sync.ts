@@ -4,10 +4,10 @@
  * was created or last synced with applies.
  */
 import path from 'node:path';
-import { describeInterpreter } from '../core/discovery/describe';
-import { UserError } from '../core/errors';
-import { syncVenv } from '../core/pip/sync';
-import { readPyvenvCfg, venvPython } from '../core/venv/layout';
+import { describeInterpreter } from '../core/parts/discovery/describe';
+import { UserError } from '../core/leaves/errors';
+import { syncVenv } from '../core/orchestrations/sync';
+import { readPyvenvCfg, venvPython } from '../core/leaves/layout';
 import { INDEX_OPTIONS, indexSettingsFrom, one, print, printJson, UsageError, warn, type Command } from './command';
 import { discoveryOptions } from './discovery';
 

@@ -4,7 +4,7 @@
  * in publicApi.ts; nothing here runs.
  */
 import type * as vscode from 'vscode';
-import type { CreatedVenv, VenvPlan } from '../core/venv/create';
+import type { CreatedVenv, VenvPlan } from '../core/orchestrations/create';
 import type { Selection } from './selection';
 
 /** Options of {@link PublicApi.createEnvironment} and {@link PublicApi.planEnvironment}. */

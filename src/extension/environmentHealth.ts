@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { readPyvenvCfg } from '../core/venv/layout';
+import { readPyvenvCfg } from '../core/leaves/layout';
 import type { InterpreterService } from './interpreters';
-import { stampIsCurrent } from '../core/requirements/sync';
-import { venvHealth } from '../core/venv/health';
+import { stampIsCurrent } from '../core/parts/syncPlan';
+import { venvHealth } from '../core/parts/venv/health';
 import type { SelectionStore } from './selection';
 import { trackedRequirements } from './trackedRequirements';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CancelledError, describeError } from '../core/errors';
+import { CancelledError, describeError } from '../core/leaves/errors';
 
 /**
  * Runs long work in a cancellable notification (`window.withProgress`); Cancel aborts the signal.

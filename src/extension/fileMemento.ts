@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type * as vscode from 'vscode';
-import { writeFileAtomically } from '../core/atomicWrite';
+import { writeFileAtomically } from '../core/leaves/atomicWrite';
 
 /**
  * Workspace state in a JSON file under the extension's workspace storage, written atomically on

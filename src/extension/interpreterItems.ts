@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { recommendInterpreter } from '../core/discovery/recommend';
-import type { Interpreter } from '../core/discovery/types';
+import { recommendInterpreter } from '../core/parts/discovery/recommend';
+import type { Interpreter } from '../core/parts/discovery/types';
 
 /** A picker row for one interpreter. */
 export type InterpreterItem = vscode.QuickPickItem & { readonly interpreter: Interpreter };

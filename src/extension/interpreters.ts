@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { compareInterpreters, discoverInterpreters } from '../core/discovery/discover';
-import { describeInterpreter } from '../core/discovery/resolve';
-import type { DiscoveryResult, Interpreter } from '../core/discovery/types';
-import { probeCacheFile } from '../core/paths';
+import { compareInterpreters, discoverInterpreters } from '../core/parts/discovery/discover';
+import { describeInterpreter } from '../core/parts/discovery/resolve';
+import type { DiscoveryResult, Interpreter } from '../core/parts/discovery/types';
+import { probeCacheFile } from '../core/leaves/paths';
 import type { LiveItems } from './quickInput';
 import { logCommand } from './log';
 import { readSettings } from './settings';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readRequirementsBytes } from '../core/requirements/read';
+import { readRequirementsBytes } from '../core/leaves/requirements/read';
 
 /**
  * Files venv-pilot wrote (lock files), with the content it wrote. Watchers ask `isOurs` and skip

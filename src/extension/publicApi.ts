@@ -1,10 +1,10 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { recommendInterpreter } from '../core/discovery/recommend';
-import { parseSpec, pickInterpreter } from '../core/discovery/spec';
-import type { Interpreter } from '../core/discovery/types';
-import { UserError } from '../core/errors';
-import { planVenv } from '../core/venv/create';
+import { recommendInterpreter } from '../core/parts/discovery/recommend';
+import { parseSpec, pickInterpreter } from '../core/parts/discovery/spec';
+import type { Interpreter } from '../core/parts/discovery/types';
+import { UserError } from '../core/leaves/errors';
+import { planVenv } from '../core/orchestrations/create';
 import { createInFolder } from './workflows/createInFolder';
 import type { EnvironmentOptions, PublicApi } from './api';
 import type { Services } from './services';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { recommendInterpreter } from '../core/discovery/recommend';
+import { recommendInterpreter } from '../core/parts/discovery/recommend';
 import * as vscode from 'vscode';
-import type { Interpreter } from '../core/discovery/types';
+import type { Interpreter } from '../core/parts/discovery/types';
 
 /** The interpreter chosen for a workspace folder, stored in workspace state so it shows before discovery ends. */
 export interface Selection {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { PipSettings } from '../core/pip/install';
+import type { PipSettings } from '../core/parts/pip/install';
 
 /** The `venvPilot.*` settings (declared in package.json, described in package.nls.json). */
 export interface Settings {

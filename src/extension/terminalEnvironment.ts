@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { activatedEnvironment, bashPromptHook } from '../core/activation/environment';
+import { activatedEnvironment, bashPromptHook } from '../core/parts/activation/environment';
 import { localFolders } from './folders';
 import type { Selection } from './selection';
 import type { Services } from './services';

@@ -6,12 +6,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type CompletionItem, type Diagnostic, type DocumentLink, type Hover, type Range } from 'vscode-languageserver';
-import { COMMAND_LINE_ONLY_OPTIONS, REQUIREMENTS_OPTIONS, type RequirementsOption } from '../core/requirements/options';
-import { parseRequirementsFile, parseRequirementsText, type RequirementItem, type RequirementsErrorCode, type RequirementsItem } from '../core/requirements/parser';
-import { satisfies } from '../core/requirements/pep440';
-import { evaluateMarker, normalizeProjectName } from '../core/requirements/pep508';
-import { installedFor, projectFolder } from '../core/requirements/sync';
-import { parseWheelFileName } from '../core/seed/wheels';
+import { COMMAND_LINE_ONLY_OPTIONS, REQUIREMENTS_OPTIONS, type RequirementsOption } from '../core/leaves/requirements/options';
+import { parseRequirementsFile, parseRequirementsText, type RequirementItem, type RequirementsErrorCode, type RequirementsItem } from '../core/leaves/requirements/parser';
+import { satisfies } from '../core/leaves/requirements/pep440';
+import { evaluateMarker, normalizeProjectName } from '../core/leaves/requirements/pep508';
+import { installedFor, projectFolder } from '../core/parts/syncPlan';
+import { parseWheelFileName } from '../core/parts/seed/wheels';
 import type { ActiveEnvironment } from './environment';
 
 /** Diagnostic codes, stable for clients and tests. */

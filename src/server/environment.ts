@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { installedDistributions, venvSitePackages, type InstalledDistribution } from '../core/pip/installed';
-import type { MarkerEnvironment } from '../core/requirements/pep508';
-import { normalizeProjectName } from '../core/requirements/pep508';
-import { readPyvenvCfg } from '../core/venv/layout';
+import { installedDistributions, venvSitePackages, type InstalledDistribution } from '../core/parts/pip/installed';
+import type { MarkerEnvironment } from '../core/leaves/requirements/pep508';
+import { normalizeProjectName } from '../core/leaves/requirements/pep508';
+import { readPyvenvCfg } from '../core/leaves/layout';
 
 /** What the server knows about the active venv; re-read when its site-packages change. */
 export interface ActiveEnvironment {

@@ -9,7 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import { createConnection, ProposedFeatures, StreamMessageWriter, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { RequirementsItem } from '../core/requirements/parser';
+import type { RequirementsItem } from '../core/leaves/requirements/parser';
 import { codeActions, complete, diagnose, documentLinks, hover, type AnalysisContext } from './analysis';
 import { findVenv, loadEnvironment, type ActiveEnvironment } from './environment';
 import { ResyncingMessageReader } from './messageReader';

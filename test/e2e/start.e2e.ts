@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { run, startProcess } from '../../src/core/process/run';
+import { run, startProcess } from '../../src/core/leaves/process';
 import { pyenvVersions, tempDir } from '../fixtures/machine';
 import { hermeticPipEnv } from '../fixtures/pipEnv';
 import { harnessDir } from '../harness/codeServer';

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { run, startProcess, type StartedProcess } from '../../src/core/process/run';
+import { run, startProcess, type StartedProcess } from '../../src/core/leaves/process';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 const NODE_VERSION = '24.9.0';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { run } from '../../src/core/process/run';
+import { run } from '../../src/core/leaves/process';
 import type { VenvPilotApi } from '../../src/extension/testApi';
 import { activateExtension, answerQuickPick, nextEvent, runInTerminal, typeAndAccept, waitFor } from './helpers';
 

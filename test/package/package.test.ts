@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
-import { run } from '../../src/core/process/run';
+import { run } from '../../src/core/leaves/process';
 import { pyenvPython, tempDir } from '../fixtures/machine';
 
 const root = path.resolve(import.meta.dirname, '..', '..');

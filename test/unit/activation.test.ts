@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { activatedEnvironment, bashPromptHook } from '../../src/core/activation/environment';
+import { activatedEnvironment, bashPromptHook } from '../../src/core/parts/activation/environment';
 import { applyMutations } from '../fixtures/mutations';
-import { activationScripts } from '../../src/core/venv/activationScripts';
-import { run } from '../../src/core/process/run';
+import { activationScripts } from '../../src/core/parts/venv/activationScripts';
+import { run } from '../../src/core/leaves/process';
 import { pyenvPython, tempDir } from '../fixtures/machine';
 
 describe('activated environment', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { writeFileAtomically } from '../../src/core/atomicWrite';
-import { UserError } from '../../src/core/errors';
+import { writeFileAtomically } from '../../src/core/leaves/atomicWrite';
+import { UserError } from '../../src/core/leaves/errors';
 import { tempDir } from '../fixtures/machine';
 
 describe('writing a file atomically behaves like the shell\'s ">"', () => {

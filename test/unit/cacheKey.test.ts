@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cacheKey, uniqueSuffix } from '../../src/core/cacheKey';
+import { cacheKey, uniqueSuffix } from '../../src/core/leaves/cacheKey';
 
 describe('cache keys', () => {
   it('are FNV-1a 64-bit over UTF-8, as the published test vectors give them', () => {

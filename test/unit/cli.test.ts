@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { run } from '../../src/core/process/run';
+import { run } from '../../src/core/leaves/process';
 import { cliRunner, type CliResult } from '../fixtures/cli';
 import { pyenvPython, pyenvVersions, PYENV_VERSIONS, tempDir } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';

@@ -15,7 +15,7 @@ const sources = (command: string): string[] => {
   return inputs;
 };
 const LANGUAGE_SERVER = /^src\/server\/|vscode-languageserver|vscode-jsonrpc/;
-const LOCATORS_AND_SCAN = /^src\/core\/discovery\/(discover\.ts|locators\/(?!context\.ts))/;
+const LOCATORS_AND_SCAN = /^src\/core\/parts\/discovery\/(discover\.ts|locators\/(?!context\.ts))/;
 const EXECA = /node_modules\/execa\//;
 
 describe('CLI bundles: a command loads only what it needs', () => {
@@ -30,7 +30,7 @@ describe('CLI bundles: a command loads only what it needs', () => {
   });
 
   it('freeze and env hold no discovery at all', () => {
-    for (const command of ['freeze', 'env']) assert.deepEqual(sources(command).filter((s) => s.startsWith('src/core/discovery/')), [], command);
+    for (const command of ['freeze', 'env']) assert.deepEqual(sources(command).filter((s) => s.startsWith('src/core/parts/discovery/')), [], command);
   });
 
   it('no command bundle holds execa: it is dist/execa.js, required on the first spawn', () => {

@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ProcessError, run } from '../../src/core/process/run';
-import { createVenv } from '../../src/core/venv/create';
-import { INCOMPLETE_MARK, lockPath } from '../../src/core/venv/destination';
+import { ProcessError, run } from '../../src/core/leaves/process';
+import { createVenv } from '../../src/core/orchestrations/create';
+import { INCOMPLETE_MARK, lockPath } from '../../src/core/parts/venv/destination';
 import { CLI, cliRunner } from '../fixtures/cli';
 import { baseInterpreter, processesMentioning, pyenvPython, tempDir } from '../fixtures/machine';
 import { serveIndex, silentIndex } from '../fixtures/index';

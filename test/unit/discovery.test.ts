@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { discoverInterpreters } from '../../src/core/discovery/discover';
-import { pathLocator, workspaceLocator } from '../../src/core/discovery/locators';
-import type { Interpreter } from '../../src/core/discovery/types';
-import { run } from '../../src/core/process/run';
+import { discoverInterpreters } from '../../src/core/parts/discovery/discover';
+import { pathLocator, workspaceLocator } from '../../src/core/parts/discovery/locators';
+import type { Interpreter } from '../../src/core/parts/discovery/types';
+import { run } from '../../src/core/leaves/process';
 import { buildHangingBinary, buildSetsidBinary, linkInterpreter, processesMentioning, pyenvPython, pyenvVersions, PYENV_VERSIONS, tempDir, writeScript } from '../fixtures/machine';
 
 const home = path.dirname(path.dirname(PYENV_VERSIONS));
@@ -226,8 +226,8 @@ describe('discovery never hangs and reports every broken interpreter with its re
     mkdirSync(path.join(root, 'locked'), { mode: 0o000 });
     const open = path.join(root, 'open');
     linkInterpreter('/usr/bin/python3', path.join(open, 'python3'));
-    const script = `import { discoverInterpreters } from ${JSON.stringify(path.resolve(import.meta.dirname, '../../src/core/discovery/discover.ts'))};
-import { pathLocator } from ${JSON.stringify(path.resolve(import.meta.dirname, '../../src/core/discovery/locators/index.ts'))};
+    const script = `import { discoverInterpreters } from ${JSON.stringify(path.resolve(import.meta.dirname, '../../src/core/parts/discovery/discover.ts'))};
+import { pathLocator } from ${JSON.stringify(path.resolve(import.meta.dirname, '../../src/core/parts/discovery/locators/index.ts'))};
 const r = await discoverInterpreters({ env: { PATH: ${JSON.stringify(`${path.join(root, 'locked')}:${open}`)} }, home: ${JSON.stringify(root)}, locators: [pathLocator] });
 console.log(JSON.stringify(r.interpreters.map((i) => i.path)));`;
     const file = path.join(root, 'check.mts');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { freezeVenv, hiddenByFreeze } from '../../src/core/pip/freeze';
-import { run } from '../../src/core/process/run';
-import { wheelsIn } from '../../src/core/seed/wheels';
-import { createVenv } from '../../src/core/venv/create';
+import { freezeVenv, hiddenByFreeze } from '../../src/core/orchestrations/freeze';
+import { run } from '../../src/core/leaves/process';
+import { wheelsIn } from '../../src/core/parts/seed/wheels';
+import { createVenv } from '../../src/core/orchestrations/create';
 import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { gitProject, writeProject, writeSdist } from '../fixtures/projects';

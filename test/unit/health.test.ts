@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { freezeVenv, looksFrozen } from '../../src/core/pip/freeze';
-import { stampIsCurrent, writeStamp, requirementsHash } from '../../src/core/requirements/sync';
-import { venvHealth } from '../../src/core/venv/health';
-import { markIncomplete } from '../../src/core/venv/destination';
-import { createVenv } from '../../src/core/venv/create';
+import { freezeVenv, looksFrozen } from '../../src/core/orchestrations/freeze';
+import { stampIsCurrent, writeStamp, requirementsHash } from '../../src/core/parts/syncPlan';
+import { venvHealth } from '../../src/core/parts/venv/health';
+import { markIncomplete } from '../../src/core/parts/venv/destination';
+import { createVenv } from '../../src/core/orchestrations/create';
 import { OwnWrites } from '../../src/extension/ownWrites';
 import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { formatPyvenvCfg, owningVenv, parsePyvenvCfg, readPyvenvCfg, scriptsDirName, venvInterpreterNames, venvKind, venvLayoutFor, venvPlatformOf, venvPython, venvScriptsDir, venvSitePackagesDirs } from '../../src/core/venv/layout';
+import { formatPyvenvCfg, owningVenv, parsePyvenvCfg, readPyvenvCfg, scriptsDirName, venvInterpreterNames, venvKind, venvLayoutFor, venvPlatformOf, venvPython, venvScriptsDir, venvSitePackagesDirs } from '../../src/core/leaves/layout';
 import { tempDir } from '../fixtures/machine';
 
 describe('the venv layout, for both platforms', () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { discoverInterpreters } from '../../src/core/discovery/discover';
+import { discoverInterpreters } from '../../src/core/parts/discovery/discover';
 import {
   asdfLocator,
   condaLocator,
@@ -23,9 +23,9 @@ import {
   workspaceLocator,
   type Locator,
   type LocatorContext,
-} from '../../src/core/discovery/locators';
-import type { Interpreter } from '../../src/core/discovery/types';
-import { run } from '../../src/core/process/run';
+} from '../../src/core/parts/discovery/locators';
+import type { Interpreter } from '../../src/core/parts/discovery/types';
+import { run } from '../../src/core/leaves/process';
 import { linkInterpreter, pyenvPython, tempDir, writeScript } from '../fixtures/machine';
 
 const python = pyenvPython('3.12') ?? pyenvPython('3.11') ?? '/usr/bin/python3';

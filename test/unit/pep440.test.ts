@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareVersions, filterVersions, isValidSpecifierSet, isValidVersion, normalizeVersion, parseSpecifier, satisfies } from '../../src/core/requirements/pep440';
-import { checkMarker, evaluateMarker, evaluateMarkerOutcome, parsePep508 } from '../../src/core/requirements/pep508';
+import { compareVersions, filterVersions, isValidSpecifierSet, isValidVersion, normalizeVersion, parseSpecifier, satisfies } from '../../src/core/leaves/requirements/pep440';
+import { checkMarker, evaluateMarker, evaluateMarkerOutcome, parsePep508 } from '../../src/core/leaves/requirements/pep508';
 
 const ENV = {
   implementation_name: 'cpython', implementation_version: '3.12.1', os_name: 'posix', platform_machine: 'x86_64', platform_release: '6.1.0-18-amd64', platform_system: 'Linux',

@@ -1,5 +1,5 @@
 /**
- * Differential test of src/core/requirements/pep440.ts and pep508.ts against the live reference:
+ * Differential test of src/core/leaves/requirements/pep440.ts and pep508.ts against the live reference:
  * a current pypa/packaging (the wheel in the local package index, never the network) and the
  * packaging vendored in the pip of every pyenv interpreter here. Cases come from a seeded PRNG
  * (the seed is printed; PEP440_SEED=<n> replays a run), mixing valid and invalid input. Every
@@ -17,8 +17,8 @@ import { appendFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
-import { compareParsed, formatVersion, isLegacySpecifier, isPrerelease, parseSpecifier, parseSpecifierSet, parseVersion, specifierSetContains } from '../../src/core/requirements/pep440';
-import { evaluateMarkerOutcome, parsePep508, type MarkerEnvironment, type MarkerOutcome } from '../../src/core/requirements/pep508';
+import { compareParsed, formatVersion, isLegacySpecifier, isPrerelease, parseSpecifier, parseSpecifierSet, parseVersion, specifierSetContains } from '../../src/core/leaves/requirements/pep440';
+import { evaluateMarkerOutcome, parsePep508, type MarkerEnvironment, type MarkerOutcome } from '../../src/core/leaves/requirements/pep508';
 import { PYENV_VERSIONS, pyenvVersions } from '../fixtures/machine';
 
 const SEED = Number(process.env.PEP440_SEED ?? Math.floor(Math.random() * 2 ** 32)) >>> 0;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ProcessError, run } from '../../src/core/process/run';
+import { ProcessError, run } from '../../src/core/leaves/process';
 
 const script = path.resolve(import.meta.dirname, '..', '..', 'scripts', 'system-deps.sh');
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { CancelledError } from '../../src/core/errors';
-import { lastMeaningfulLine, ProcessError, run } from '../../src/core/process/run';
+import { CancelledError } from '../../src/core/leaves/errors';
+import { lastMeaningfulLine, ProcessError, run } from '../../src/core/leaves/process';
 import { tempDir } from '../fixtures/machine';
 
 const python = '/usr/bin/python3';

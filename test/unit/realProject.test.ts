@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { installedDistributions } from '../../src/core/pip/installed';
-import { syncVenv } from '../../src/core/pip/sync';
-import { run, startProcess, type StartedProcess } from '../../src/core/process/run';
-import { createVenv } from '../../src/core/venv/create';
+import { installedDistributions } from '../../src/core/parts/pip/installed';
+import { syncVenv } from '../../src/core/orchestrations/sync';
+import { run, startProcess, type StartedProcess } from '../../src/core/leaves/process';
+import { createVenv } from '../../src/core/orchestrations/create';
 import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';
 

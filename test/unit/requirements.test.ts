@@ -3,9 +3,9 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { evaluateMarker, parsePep508 } from '../../src/core/requirements/pep508';
-import { REQUIREMENTS_OPTIONS } from '../../src/core/requirements/options';
-import { logicalLines, parseRequirementsFile, parseRequirementsText, type RequirementsItem } from '../../src/core/requirements/parser';
+import { evaluateMarker, parsePep508 } from '../../src/core/leaves/requirements/pep508';
+import { REQUIREMENTS_OPTIONS } from '../../src/core/leaves/requirements/options';
+import { logicalLines, parseRequirementsFile, parseRequirementsText, type RequirementsItem } from '../../src/core/leaves/requirements/parser';
 import { tempDir } from '../fixtures/machine';
 import { oraclePython, pipOracle, type PipVerdict } from '../fixtures/pipOracle';
 import { ourSummary, pipSummary } from '../fixtures/requirementsVerdict';

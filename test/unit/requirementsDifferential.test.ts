@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { logicalLines, parseRequirementsFile, shellSplit } from '../../src/core/requirements/parser';
+import { logicalLines, parseRequirementsFile, shellSplit } from '../../src/core/leaves/requirements/parser';
 import { tempDir } from '../fixtures/machine';
 import { oraclePython, pipOracle, type OracleInput, type PipVerdict } from '../fixtures/pipOracle';
 import { ourSummary, pipSummary } from '../fixtures/requirementsVerdict';

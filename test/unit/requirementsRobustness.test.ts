@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { run } from '../../src/core/process/run';
-import { MAX_EXPANDED_ITEMS, parseRequirementsFile, parseRequirementSet, type ParsedRequirements, type RequirementsItem } from '../../src/core/requirements/parser';
-import { decodeRequirementsBytes, localeEncoding, MAX_REQUIREMENTS_FILE_BYTES, readRequirementsFile } from '../../src/core/requirements/read';
+import { run } from '../../src/core/leaves/process';
+import { MAX_EXPANDED_ITEMS, parseRequirementsFile, parseRequirementSet, type ParsedRequirements, type RequirementsItem } from '../../src/core/leaves/requirements/parser';
+import { decodeRequirementsBytes, localeEncoding, MAX_REQUIREMENTS_FILE_BYTES, readRequirementsFile } from '../../src/core/leaves/requirements/read';
 import { tempDir } from '../fixtures/machine';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
-const PARSER = path.join(REPO, 'src', 'core', 'requirements', 'parser.ts');
+const PARSER = path.join(REPO, 'src', 'core', 'leaves', 'requirements', 'parser.ts');
 const MiB = 1024 * 1024;
 
 /** parseRequirementSet(roots, {}) in a child Node: a hang or a crash there fails the test, not the run. */

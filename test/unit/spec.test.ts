@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { recommendInterpreter, requiresPython } from '../../src/core/discovery/recommend';
-import { describeSpec, matchesSpec, nearestVersions, parseSpec, pickInterpreter } from '../../src/core/discovery/spec';
-import type { Interpreter, InterpreterKind } from '../../src/core/discovery/types';
+import { recommendInterpreter, requiresPython } from '../../src/core/parts/discovery/recommend';
+import { describeSpec, matchesSpec, nearestVersions, parseSpec, pickInterpreter } from '../../src/core/parts/discovery/spec';
+import type { Interpreter, InterpreterKind } from '../../src/core/parts/discovery/types';
 import { tempDir } from '../fixtures/machine';
 
 /** An interpreter record as discovery reports it (the data spec matching reads; nothing runs). */

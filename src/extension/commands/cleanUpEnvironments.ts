@@ -2,8 +2,8 @@ import { rm } from 'node:fs/promises';
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { readPyvenvCfg } from '../../core/venv/layout';
-import { venvHealth } from '../../core/venv/health';
+import { readPyvenvCfg } from '../../core/leaves/layout';
+import { venvHealth } from '../../core/parts/venv/health';
 import { localFolders } from '../folders';
 import type { CommandHandler, Services } from '../services';
 

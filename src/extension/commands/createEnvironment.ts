@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { Interpreter } from '../../core/discovery/types';
-import { readPyvenvCfg } from '../../core/venv/layout';
-import type { CreatedVenv } from '../../core/venv/create';
+import type { Interpreter } from '../../core/parts/discovery/types';
+import { readPyvenvCfg } from '../../core/leaves/layout';
+import type { CreatedVenv } from '../../core/orchestrations/create';
 import { localFolders } from '../folders';
 import { interpreterRows } from '../interpreterItems';
 import type { CommandHandler, Services } from '../services';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { looksFrozen } from '../../core/pip/freeze';
-import { readRequirementsFile } from '../../core/requirements/read';
+import { looksFrozen } from '../../core/orchestrations/freeze';
+import { readRequirementsFile } from '../../core/leaves/requirements/read';
 import { activeFolder } from '../folders';
 import type { CommandHandler, Services } from '../services';
 import { writeFreeze } from '../workflows/writeFreeze';

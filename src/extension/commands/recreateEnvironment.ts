@@ -1,9 +1,9 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { recommendInterpreter } from '../../core/discovery/recommend';
-import { parseSpec, pickInterpreter } from '../../core/discovery/spec';
-import type { CreatedVenv } from '../../core/venv/create';
-import { readPyvenvCfg } from '../../core/venv/layout';
+import { recommendInterpreter } from '../../core/parts/discovery/recommend';
+import { parseSpec, pickInterpreter } from '../../core/parts/discovery/spec';
+import type { CreatedVenv } from '../../core/orchestrations/create';
+import { readPyvenvCfg } from '../../core/leaves/layout';
 import { activeFolder } from '../folders';
 import type { CommandHandler, Services } from '../services';
 import { trackedRequirements } from '../trackedRequirements';

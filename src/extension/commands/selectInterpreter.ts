@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { Interpreter } from '../../core/discovery/types';
+import type { Interpreter } from '../../core/parts/discovery/types';
 import { activeFolder } from '../folders';
 import { groupedRows, interpreterRows } from '../interpreterItems';
 import { selectionOf } from '../selection';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { parseRequirementSet } from '../../core/requirements/parser';
+import { parseRequirementSet } from '../../core/leaves/requirements/parser';
 import { syncFolder } from '../workflows/syncFolder';
 import type { Services } from '../services';
 import { readSettings } from '../settings';

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { Interpreter } from '../../core/discovery/types';
-import { parseRequirementSet } from '../../core/requirements/parser';
-import { requirementsHash, writeStamp } from '../../core/requirements/sync';
-import { createVenv, type CreatedVenv } from '../../core/venv/create';
-import { readPyvenvCfg, venvPython } from '../../core/venv/layout';
+import type { Interpreter } from '../../core/parts/discovery/types';
+import { parseRequirementSet } from '../../core/leaves/requirements/parser';
+import { requirementsHash, writeStamp } from '../../core/parts/syncPlan';
+import { createVenv, type CreatedVenv } from '../../core/orchestrations/create';
+import { readPyvenvCfg, venvPython } from '../../core/leaves/layout';
 import { withCancellableProgress } from '../feedback';
 import { logCommand } from '../log';
 import { selectionOf } from '../selection';

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { syncVenv } from '../../core/pip/sync';
-import type { SyncPlan } from '../../core/requirements/sync';
+import { syncVenv } from '../../core/orchestrations/sync';
+import type { SyncPlan } from '../../core/parts/syncPlan';
 import { withCancellableProgress } from '../feedback';
 import { logCommand } from '../log';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
 import { trackedRequirements } from '../trackedRequirements';
-import { venvPython } from '../../core/venv/layout';
+import { venvPython } from '../../core/leaves/layout';
 
 /**
  * Syncs a folder's selected venv with its tracked requirements files, with cancellable progress.

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { writeFileAtomically } from '../../core/atomicWrite';
-import { freezeVenv } from '../../core/pip/freeze';
+import { writeFileAtomically } from '../../core/leaves/atomicWrite';
+import { freezeVenv } from '../../core/orchestrations/freeze';
 import { logCommand } from '../log';
 import type { Services } from '../services';
 

@@ -1,0 +1,277 @@
+import { existsSync } from 'node:fs';
+import { ensureFolder } from '../leaves/folders';
+import path from 'node:path';
+import { CancelledError, UserError } from '../leaves/errors';
+import type { BaseInterpreter } from '../parts/discovery/types';
+import { isEmptyIndexSettings, writeIndexSettings } from '../parts/pip/indexState';
+import { pipInstall, requirementArgs, type PipSettings } from '../parts/pip/install';
+import { ProcessError, run, type CommandLogger } from '../leaves/process';
+import { ensureImage, hasImage, type SeedImage } from '../parts/seed/image';
+import { installImages, sparesWaiting, stageSpare, takeSpare, type AppDataMode } from '../parts/seed/install';
+import { fetchSeedWheel } from '../parts/seed/index';
+import { findSeedWheel, offlineWheelSources, type SeedRequest, type SeedSource, type SeedWheel } from '../parts/seed/wheels';
+import { builtinSupports, venvLayout, writeVenv, type LinkMode } from '../parts/venv/builtin';
+import { seedCacheDir, userCacheDir } from '../leaves/paths';
+import { inspectDestination, markComplete, markIncomplete, readIncompleteMark, realpathOr, removeCreated, withDestinationLock } from '../parts/venv/destination';
+import { isolatedEnv, isolatedModule } from '../leaves/pythonScripts';
+import { venvPython, type VenvLayout } from '../leaves/layout';
+
+/** ASCII control characters, refused in a venv path or prompt. */
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/** One step of creation, for progress reporting. */
+export type CreateStep = 'create' | 'seed' | 'install';
+
+/** Which creator wrote the venv: venv-pilot's own writer, or the stdlib's `python -m venv --without-pip`. */
+export type Creator = 'builtin' | 'venv-module';
+
+/** Options for {@link createVenv}. */
+export interface CreateVenvOptions {
+  readonly interpreter: BaseInterpreter;
+  /** Venv folder; created if missing. Must be empty unless `clear` is set and it is already a venv. */
+  readonly dest: string;
+  /** Requirements files installed after seeding, with `pip install -r`. */
+  readonly requirements?: readonly string[];
+  /** Replace an existing venv at `dest`. Never deletes a folder that is not a venv. */
+  readonly clear?: boolean;
+  /** `copies` copies the interpreter instead of linking it. */
+  readonly links?: LinkMode;
+  readonly systemSitePackages?: boolean;
+  readonly prompt?: string;
+  readonly noVcsIgnore?: boolean;
+  /** What to seed; default `[pip]`. An empty list seeds nothing (`--no-seed`). */
+  readonly seed?: readonly SeedRequest[];
+  /** Find-links folders searched first for seed wheels. */
+  readonly findLinks?: readonly string[];
+  /** How seed images get into the venv; default hard links. */
+  readonly appData?: AppDataMode;
+  /** The app-data folder holding seed images; default `seedCacheDir()` under the user cache. */
+  readonly cacheDir?: string;
+  /** Force `python -m venv --without-pip` even where the builtin creator works. */
+  readonly useVenvModule?: boolean;
+  /** Index settings for the pip that installs the requirements; recorded in the venv for later syncs (see `pip/indexState`). */
+  readonly pip?: PipSettings;
+  /** The folder pip runs in (relative requirements such as `-e .` mean it); default this process's. */
+  readonly cwd?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (step: CreateStep, message: string) => void;
+  readonly log?: CommandLogger;
+}
+
+/** One seeded distribution and where its wheel came from. */
+export interface SeededDistribution {
+  readonly project: string;
+  readonly version: string;
+  readonly source: SeedSource;
+  readonly wheel: string;
+}
+
+/** A created venv. */
+export interface CreatedVenv {
+  readonly dir: string;
+  /** `DIR/bin/python`. */
+  readonly python: string;
+  readonly creator: Creator;
+  readonly seeded: readonly SeededDistribution[];
+  /**
+   * Stages a spare site-packages with the same seeds in the cache, so the next creation renames
+   * it into place in a few milliseconds. Call it once the user has their venv (it takes about as
+   * long as seeding without a spare). Does nothing when nothing was seeded by hard links.
+   *
+   * @throws {Error} (a Node file-system error) when the cache cannot be written.
+   */
+  stageNext(): void;
+  /**
+   * What {@link CreatedVenv.stageNext} would stage, for another process to do it: the seed cache
+   * and the image folders (see `stageSpareFromDirs`). Undefined when there is nothing to stage
+   * (nothing seeded by hard links, or spares still wait: restaging waits for the last one).
+   */
+  readonly spare?: { readonly cacheDir: string; readonly imageDirs: readonly string[] };
+}
+
+/**
+ * Creates a venv, seeds it offline and installs the requirements files. The builtin creator
+ * writes the venv without running Python where it is proven ({@link builtinSupports}); anything
+ * else uses `python -m venv --without-pip`. Seeds come from app-data images (see `seed/`).
+ * One creator at a time per folder (a lock beside it; see `destination.ts`); the folder carries a
+ * mark until creation has finished. A failure or cancellation before seeding finishes removes
+ * what was made; a failure while installing requirements leaves the working venv in place, says
+ * so, and the next creation there continues it. An unfinished venv left by a killed creation is
+ * replaced; a venv (with `clear`) is replaced; any other non-empty folder is refused.
+ *
+ * @throws {UserError} for a folder in the way, a missing requirements file, an interpreter that cannot make venvs, or a seed with no wheel.
+ * @throws {ProcessError} when venv or pip fails (the message carries pip's own error line).
+ * @throws {CancelledError} when `signal` aborts.
+ */
+export async function createVenv(options: CreateVenvOptions): Promise<CreatedVenv> {
+  const dir = path.resolve(options.dest);
+  const { signal } = options;
+  const requirements = (options.requirements ?? []).map((r) => path.resolve(r));
+  const missing = requirements.find((r) => !existsSync(r));
+  if (missing) throw new UserError(`Requirements file ${missing} does not exist`);
+  // What pip would reject (or a FIFO, a device, a 1 GB file) stops here, before any folder is made.
+  // Loaded here: most creations name no requirements file, and the parser is a large share of create's start-up.
+  const problem = requirements.length ? await import('../leaves/requirements/parser').then(({ firstProblem, parseRequirementSet }) => firstProblem(parseRequirementSet(requirements))) : undefined;
+  if (problem) throw new UserError(problem);
+  // A line break would add keys to pyvenv.cfg and break every activation script.
+  if (CONTROL.test(dir)) throw new UserError(`The venv folder ${JSON.stringify(dir)} contains a control character (a line break?); choose a plain folder name`);
+  if (options.prompt !== undefined && CONTROL.test(options.prompt)) throw new UserError(`The prompt ${JSON.stringify(options.prompt)} contains a control character (a line break?); give it as one line of text`);
+  const builtin = usesBuiltinCreator(options);
+  const cacheDir = options.cacheDir ?? seedCacheDir(userCacheDir());
+  const seeds = await findSeeds(options, cacheDir);
+  return withDestinationLock(dir, () => createLocked(options, { dir, requirements, builtin, cacheDir, seeds }), {
+    signal,
+    onWait: () => options.onProgress?.('create', `Waiting for another process that is creating ${dir}`),
+  });
+}
+
+/** {@link createVenv} once the destination's lock is held: nobody else writes `dir` meanwhile. */
+async function createLocked(options: CreateVenvOptions, plan: { dir: string; requirements: string[]; builtin: boolean; cacheDir: string; seeds: SeedWheel[] }): Promise<CreatedVenv> {
+  const { dir, requirements, builtin, cacheDir, seeds } = plan;
+  const { interpreter, signal, log } = options;
+  const destination = inspectDestination(dir, options.clear === true, interpreter);
+  if (destination.action === 'refuse') throw new UserError(destination.problem);
+  const folderExisted = existsSync(dir);
+  const identity = { executable: realpathOr(interpreter.path), version: interpreter.version };
+  const python = venvPython(dir);
+  let spareImages: SeedImage[] = [];
+  const seeded: SeededDistribution[] = [];
+  if (destination.action === 'resume') {
+    options.onProgress?.('create', `Continuing the venv at ${dir}, whose requirements were not installed yet`);
+  } else {
+    if (destination.action === 'replace') {
+      options.onProgress?.('create', readIncompleteMark(dir) ? `Replacing the unfinished venv at ${dir}` : `Replacing the venv at ${dir}`);
+      removeCreated(dir, true);
+    }
+    try {
+      options.onProgress?.('create', `Creating the venv with Python ${interpreter.version} (${builtin ? 'builtin creator' : 'python -m venv'})`);
+      if (signal?.aborted) throw new CancelledError(`Creating the venv at ${dir}`);
+      // The mark goes in first: whatever stops this creation, the folder stays recognisably ours.
+      ensureFolder(dir);
+      markIncomplete(dir, { stage: 'creating', ...identity });
+      let layout: VenvLayout;
+      if (builtin) {
+        layout = writeVenv({ interpreter, dir, links: options.links, systemSitePackages: options.systemSitePackages, prompt: options.prompt, noVcsIgnore: options.noVcsIgnore });
+      } else {
+        const flags = [...(options.links === 'copies' ? ['--copies'] : []), ...(options.systemSitePackages ? ['--system-site-packages'] : []), ...(options.prompt ? ['--prompt', options.prompt] : [])];
+        const venv = isolatedModule(interpreter.path, 'venv', ['--without-pip', ...flags, dir], ['-E', '-s']);
+        await run(venv.argv, { display: venv.display, signal, log, env: isolatedEnv(), what: `Creating the venv at ${dir}` });
+        layout = venvLayout(interpreter, dir);
+      }
+      const images = [];
+      for (const wheel of seeds) {
+        options.onProgress?.('seed', `Seeding ${wheel.project} ${wheel.version} from ${wheel.source} (${path.basename(wheel.path)})`);
+        images.push(await ensureImage(wheel, interpreter, cacheDir, { log, signal }));
+        seeded.push({ project: wheel.project, version: wheel.version, source: wheel.source, wheel: wheel.path });
+      }
+      if (signal?.aborted) throw new CancelledError(`Creating the venv at ${dir}`);
+      const hardlinks = (options.appData ?? 'hardlink') === 'hardlink';
+      if (images.length > 0 && !(hardlinks && takeSpare(cacheDir, images, layout))) installImages(images, layout, options.appData);
+      spareImages = hardlinks ? images : [];
+    } catch (error) {
+      removeCreated(dir, folderExisted);
+      throw error;
+    }
+  }
+  // Recorded before installing, so a sync after a failed install uses the same index.
+  if (options.pip && !isEmptyIndexSettings(options.pip)) await writeIndexSettings(dir, options.pip);
+  if (requirements.length > 0) {
+    markIncomplete(dir, { stage: 'installing', ...identity });
+    options.onProgress?.('install', `Installing ${requirements.map((r) => path.basename(r)).join(', ')}`);
+    try {
+      await pipInstall(python, requirementArgs(requirements), { signal, log, settings: options.pip, cwd: options.cwd, onLine: (line) => options.onProgress?.('install', line) });
+    } catch (error) {
+      if (error instanceof CancelledError) throw new CancelledError(`Installing requirements into ${dir} (the venv itself was created; create continues it)`);
+      const context = `${dir} was created, but installing its requirements failed (run create again to continue this venv, or sync it)`;
+      if (error instanceof ProcessError) throw new ProcessError(`${context}: ${error.message}`, error.commandLine, error.exitCode, error.stdout, error.stderr, error.timedOut);
+      throw error;
+    }
+  }
+  markComplete(dir);
+  return {
+    dir,
+    python,
+    creator: builtin ? 'builtin' : 'venv-module',
+    seeded,
+    stageNext: () => {
+      if (spareImages.length > 0) stageSpare(cacheDir, spareImages);
+    },
+    ...(spareImages.length > 0 && sparesWaiting(cacheDir, spareImages) === 0 ? { spare: { cacheDir, imageDirs: spareImages.map((i) => i.dir) } } : {}),
+  };
+}
+
+/** What {@link createVenv} would do, found without writing anything (like virtualenv's `session_via_cli`). */
+export interface VenvPlan {
+  readonly dir: string;
+  readonly python: string;
+  readonly creator: Creator;
+  readonly interpreter: { readonly path: string; readonly version: string };
+  readonly seeds: readonly Omit<SeededDistribution, never>[];
+  readonly requirements: readonly string[];
+  /** Set when the destination is in the way: the message createVenv would throw. */
+  readonly problem?: string;
+}
+
+/**
+ * A dry run of {@link createVenv}: the creator, the seed wheels and their sources, the folder.
+ * Reads the seed sources (and, without a local wheel and not offline, the index) but writes nothing.
+ *
+ * @throws {UserError} as createVenv would, for an interpreter that cannot make venvs or a seed without a wheel.
+ */
+export async function planVenv(options: CreateVenvOptions): Promise<VenvPlan> {
+  const dir = path.resolve(options.dest);
+  const { interpreter } = options;
+  const builtin = usesBuiltinCreator(options);
+  const seeds = await findSeeds(options, options.cacheDir ?? seedCacheDir(userCacheDir()));
+  const destination = inspectDestination(dir, options.clear === true, interpreter);
+  const problem = destination.action === 'refuse' ? destination.problem : undefined;
+  return {
+    dir,
+    python: venvPython(dir),
+    creator: builtin ? 'builtin' : 'venv-module',
+    interpreter: { path: interpreter.path, version: interpreter.version },
+    seeds: seeds.map((w) => ({ project: w.project, version: w.version, source: w.source, wheel: w.path })),
+    requirements: (options.requirements ?? []).map((r) => path.resolve(r)),
+    ...(problem ? { problem } : {}),
+  };
+}
+
+/**
+ * The wheel for each seed: the local sources first (find-links, ensurepip, Debian's wheels), then
+ * the configured index unless offline.
+ *
+ * @throws {UserError} naming where it looked when a seed has no fitting wheel.
+ */
+async function findSeeds(options: CreateVenvOptions, cacheDir: string): Promise<SeedWheel[]> {
+  const { interpreter } = options;
+  const version = interpreter.versionInfo.slice(0, 3).join('.');
+  const sources = offlineWheelSources(interpreter, options.findLinks);
+  const seeds: SeedWheel[] = [];
+  for (const request of options.seed ?? [{ project: 'pip' }]) {
+    const local = await findSeedWheel(sources, request, version, (w) => hasImage(cacheDir, w, interpreter));
+    const indexUrl = options.pip?.offline ? undefined : options.pip?.indexUrl;
+    const wheel = local ?? (indexUrl ? await fetchSeedWheel(indexUrl, request, version, path.join(cacheDir, 'downloads'), options.signal) : undefined);
+    if (!wheel) {
+      const places = [...sources.map((s) => s.dir), ...(indexUrl ? [indexUrl] : [])].join(', ');
+      throw new UserError(
+        `No wheel of ${request.project}${request.specifier ?? ''} fits Python ${interpreter.version}: looked in ${places}. Add a folder holding one with --find-links (or the venvPilot.seed.findLinks setting)${options.pip?.offline ? ', or allow the index (not offline)' : ''}; on Debian, install python3-${request.project}-whl`,
+      );
+    }
+    seeds.push(wheel);
+  }
+  return seeds;
+}
+
+/**
+ * Whether the builtin creator writes the venv (else `python -m venv --without-pip`).
+ *
+ * @throws {UserError} when neither can: no builtin support and no venv module.
+ */
+function usesBuiltinCreator(options: CreateVenvOptions): boolean {
+  const { interpreter } = options;
+  const builtin = !options.useVenvModule && builtinSupports(interpreter);
+  if (!builtin && !interpreter.hasVenvModule) {
+    throw new UserError(`Python ${interpreter.version} at ${interpreter.path} cannot create virtual environments (no venv module); choose Python 3.3 or newer`);
+  }
+  return builtin;
+}
