@@ -4,13 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ProcessError, run } from '../../src/core/leaves/process';
 import { createVenv } from '../../src/core/orchestrations/create';
-import { INCOMPLETE_MARK, lockPath } from '../../src/core/parts/venv/destination';
+import { INCOMPLETE_MARK, lockPath, withDestinationLock } from '../../src/core/parts/venv/destination';
+import { CancelledError } from '../../src/core/leaves/errors';
 import { CLI, cliRunner } from '../fixtures/cli';
 import { baseInterpreter, processesMentioning, pyenvPython, tempDir } from '../fixtures/machine';
 import { serveIndex, silentIndex } from '../fixtures/index';
@@ -67,6 +68,24 @@ describe('one creator per folder', () => {
       await assertWorks(dest);
     }
     assert.ok(unfinished > 0, 'at least one kill landed in the middle of a creation');
+  });
+
+  it("a lock another machine holds is waited for while it is refreshed, and taken over once it is 10 s old", async () => {
+    const dest = path.join(tempDir(), '.venv');
+    mkdirSync(lockPath(dest));
+    // pid 1 runs here too: only the host name says the holder is elsewhere.
+    writeFileSync(path.join(lockPath(dest), 'owner'), '1 some-other-machine');
+    let waited = 0;
+    const signal = AbortSignal.timeout(600);
+    await assert.rejects(withDestinationLock(dest, async () => 'ran', { signal, onWait: () => waited++ }), CancelledError);
+    assert.equal(waited, 1, 'told once that it waits');
+    const old = new Date(Date.now() - 11_000);
+    utimesSync(lockPath(dest), old, old);
+    assert.equal(await withDestinationLock(dest, async () => {
+      assert.match(readFileSync(path.join(lockPath(dest), 'owner'), 'utf8'), new RegExp(`^${process.pid} `), 'the lock is ours now');
+      return 'ran';
+    }), 'ran');
+    assert.equal(existsSync(lockPath(dest)), false, 'released');
   });
 
   it('a create whose requirements failed says the venv exists; the next create continues it without rebuilding', async () => {

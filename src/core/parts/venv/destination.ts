@@ -3,9 +3,10 @@
  * the way, and the mark a creation leaves until it has finished, so a creation that was killed
  * or failed can be told apart from a venv someone uses.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
-import { CancelledError, UserError } from '../../leaves/errors';
+import { CancelledError, describeFsError, UserError } from '../../leaves/errors';
 import { ensureFolder } from '../../leaves/folders';
 import { listFolder, readPyvenvCfg } from '../../leaves/layout';
 
@@ -109,17 +110,25 @@ function removeEntry(entry: string): void {
 
 /** Milliseconds between attempts to take a destination lock another process holds. */
 const LOCK_POLL_MS = 150;
-/** A lock not refreshed for this long belongs to a process that died (proper-lockfile's `stale`, ms). */
+/** A lock not refreshed for this long belongs to a process that died elsewhere (ms; proper-lockfile's default rule). */
 const LOCK_STALE_MS = 10_000;
+/** How often a held lock's modification time is refreshed (ms): well inside {@link LOCK_STALE_MS}. */
+const LOCK_REFRESH_MS = 2_000;
 
-/** The file in a held lock naming the process that holds it. */
+/** The file in a held lock naming the process that holds it: `PID HOSTNAME`. */
 const OWNER = 'owner';
 
-/** True when the lock names its holder's pid and no process with that pid runs here any more. */
+/** This process's mark in a lock it holds. */
+const ownerMark = (): string => `${process.pid} ${hostname()}`;
+
+/** True when the lock names a holder on this machine and no process with that pid runs any more. */
 function ownerIsGone(lock: string): boolean {
   let pid: number;
   try {
-    pid = Number(readFileSync(path.join(lock, OWNER), 'utf8'));
+    const [pidText, host] = readFileSync(path.join(lock, OWNER), 'utf8').split(' ');
+    // A pid means nothing on another machine sharing the folder: only the lock's age tells there.
+    if (host !== undefined && host !== hostname()) return false;
+    pid = Number(pidText);
   } catch {
     return false;
   }
@@ -130,6 +139,32 @@ function ownerIsGone(lock: string): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+/** True when the lock has not been refreshed for {@link LOCK_STALE_MS}: its holder died without a trace we can check. */
+function isStale(lock: string): boolean {
+  try {
+    return Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Takes the lock folder `lock` with an atomic `mkdir` and marks it with this process. `false`
+ * when another process holds it.
+ *
+ * @throws {UserError} when the folder cannot be made for another reason (permissions, a full disk).
+ */
+function tryLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new UserError(`Could not lock ${lock}: ${describeFsError(error)}`);
+  }
+  writeFileSync(path.join(lock, OWNER), ownerMark());
+  return true;
 }
 
 /**
@@ -144,40 +179,50 @@ export function lockPath(dir: string): string {
  * Holds the lock of venv folder `dir` while `work` runs, so two processes creating or syncing
  * one venv never interleave: a second one waits (telling `onWait` once), then sees what the
  * first one left.
- * A lock whose holder's process is gone is taken over at once; one that names no holder goes
- * stale after {@link LOCK_STALE_MS} (proper-lockfile's rule) and is taken over then.
- * proper-lockfile does the locking (an atomic `mkdir`, refreshed while held).
+ *
+ * The lock is a folder ({@link lockPath}) made with an atomic `mkdir`, holding an `owner` file
+ * (`PID HOSTNAME`); its modification time is refreshed while held. A lock whose holder's process
+ * is gone from this machine is taken over at once; any other goes stale when not refreshed for
+ * {@link LOCK_STALE_MS} (the rule proper-lockfile follows) and is taken over then.
  *
  * @throws {CancelledError} when `signal` aborts while waiting.
+ * @throws {UserError} when the lock folder cannot be made (permissions, a full disk).
  * @throws whatever `work` throws, after releasing the lock.
  */
 export async function withDestinationLock<T>(dir: string, work: () => Promise<T>, options: { signal?: AbortSignal; onWait?: () => void } = {}): Promise<T> {
-  const { lock } = await import('proper-lockfile');
   ensureFolder(path.dirname(dir));
-  let release: (() => Promise<void>) | undefined;
+  const lock = lockPath(dir);
   let told = false;
-  while (!release) {
+  while (!tryLock(lock)) {
     if (options.signal?.aborted) throw new CancelledError(`Waiting for another creation of ${dir}`);
-    try {
-      release = await lock(dir, { realpath: false, lockfilePath: lockPath(dir), stale: LOCK_STALE_MS, onCompromised: () => undefined });
-      writeFileSync(path.join(lockPath(dir), OWNER), String(process.pid));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw new UserError(`Could not lock ${dir} for creation: ${(error as Error).message}`);
-      // A holder killed outright leaves its lock behind: when its process is gone, take over at once.
-      if (ownerIsGone(lockPath(dir))) {
-        rmSync(lockPath(dir), { recursive: true, force: true });
-        continue;
-      }
-      if (!told) options.onWait?.();
-      told = true;
-      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    // A holder killed outright leaves its lock behind: take it over once nobody holds it.
+    if (ownerIsGone(lock) || isStale(lock)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
     }
+    if (!told) options.onWait?.();
+    told = true;
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
+  const refresh = setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(lock, now, now);
+    } catch {
+      // Gone or taken over: the work goes on; the release below leaves another holder's lock alone.
+    }
+  }, LOCK_REFRESH_MS);
+  refresh.unref();
   try {
     return await work();
   } finally {
-    // proper-lockfile removes its folder with rmdir: empty it first.
-    rmSync(path.join(lockPath(dir), OWNER), { force: true });
-    await release().catch(() => undefined);
+    clearInterval(refresh);
+    let mine = false;
+    try {
+      mine = readFileSync(path.join(lock, OWNER), 'utf8') === ownerMark();
+    } catch {
+      // Already gone.
+    }
+    if (mine) rmSync(lock, { recursive: true, force: true });
   }
 }
