@@ -877,6 +877,30 @@ function includeTarget(target: string, file: string): { resolved: string } | { e
 }
 
 /**
+ * One dependency string of a `pyproject.toml` (PEP 621 `dependencies`, an extra, a PEP 735 group)
+ * as an item at `range`: a PEP 508 requirement, as pip takes it from project metadata (no
+ * requirements-file options, no paths), or the error pip would give for it.
+ */
+export function parseDependencyString(text: string, range: SourceRange): RequirementItem | ErrorItem {
+  const parsed = packagingRequirement(text);
+  if (isProblem(parsed)) return { kind: 'error', range, code: parsed.code, message: `Invalid requirement: '${clipForMessage(text)}': ${clipForMessage(parsed.message)}` };
+  return {
+    kind: 'requirement',
+    range,
+    constraint: false,
+    hashes: [],
+    configSettings: [],
+    globalOptions: [],
+    text,
+    editable: false,
+    ...requirementFields(parsed),
+    extras: parsed.extras,
+    ...(parsed.marker !== undefined ? { marker: parsed.marker } : {}),
+    ...(parsed.url !== undefined ? { url: parsed.url } : {}),
+  };
+}
+
+/**
  * Parses one requirements file's text into items, without following includes (see
  * {@link parseRequirementsFile}). `file` names the source for ranges and resolves includes. A
  * byte-order mark at the start is the file's, not text (as pip's auto_decode drops it).
