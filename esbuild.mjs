@@ -19,7 +19,7 @@ const common = {
 };
 
 /** The CLI's commands: each `src/cli/NAME.ts` becomes `dist/cli/NAME.js`. */
-const CLI_COMMANDS = ['discover', 'find', 'create', 'sync', 'freeze', 'env', 'lsp', 'stageSpare'];
+const CLI_COMMANDS = ['discover', 'find', 'create', 'sync', 'sources', 'freeze', 'env', 'lsp', 'stageSpare'];
 
 /**
  * Leaves an import of a command from the CLI's own sources (the dispatcher's `import('./cli/NAME')`,
@@ -37,22 +37,22 @@ const commandsExternal = {
 
 /**
  * Libraries loaded with `import()` on first use become bundles of their own, required from
- * `dist/` when that happens: execa (core's process runner, src/core/leaves/process.ts) and the
- * language client (src/extension/languageClient.ts). `prefix` is the way from the importing
- * bundle to `dist/`.
+ * `dist/` when that happens: execa (core's process runner, src/core/leaves/process.ts), the
+ * language client (src/extension/languageClient.ts), and the TOML parser (src/core/leaves/pyproject.ts,
+ * reached only when a project is involved). `prefix` is the way from the importing bundle to `dist/`.
  */
-const LAZY_BUNDLES = { execa: 'execa', 'vscode-languageclient/node': 'languageclient' };
+const LAZY_BUNDLES = { execa: 'execa', 'vscode-languageclient/node': 'languageclient', 'toml-eslint-parser': 'toml' };
 const lazyBundles = (prefix) => ({
   name: 'lazy-bundles',
   setup(build) {
-    build.onResolve({ filter: /^(execa|vscode-languageclient\/node)$/ }, (args) => ({ path: `${prefix}${LAZY_BUNDLES[args.path]}.js`, external: true }));
+    build.onResolve({ filter: /^(execa|vscode-languageclient\/node|toml-eslint-parser)$/ }, (args) => ({ path: `${prefix}${LAZY_BUNDLES[args.path]}.js`, external: true }));
   },
 });
 
 const builds = [
   // The extension: activation loads only this; the language client and execa wait for their first use.
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyBundles('./')], supported: { 'dynamic-import': false } },
-  { ...common, entryPoints: { languageclient: 'vscode-languageclient/node', execa: 'execa' }, outdir: 'dist', external: ['vscode'] },
+  { ...common, entryPoints: { languageclient: 'vscode-languageclient/node', execa: 'execa', toml: 'toml-eslint-parser' }, outdir: 'dist', external: ['vscode'] },
   // The CLI: a small dispatcher, and one bundle per command that it requires on demand, so each
   // command loads only its own code (CommonJS, and require() rather than import(): Node starts
   // CommonJS faster than an ES module, and import() of CommonJS would run its export scanner).

@@ -16,15 +16,18 @@ import { isUsageError, print, writeTo, type Command } from './cli/command';
 const USAGE = `Usage:
   venv-pilot discover [--json] [--workspace DIR]... [--untrusted]
   venv-pilot find SPEC [--json]
-  venv-pilot create DEST [--python SPEC | --project DIR] [-r FILE]... [--copies|--symlinks]
+  venv-pilot create DEST [--python SPEC] [-r FILE]... [PROJECT OPTIONS] [--copies|--symlinks]
           [--system-site-packages] [--prompt NAME] [--clear] [--no-vcs-ignore]
           [--seed pip[,setuptools,wheel] | --no-seed] [--symlink-app-data] [--venv-module]
           [INDEX OPTIONS] [--json]
-  venv-pilot sync DEST -r FILE... [--exact] [--dry-run] [INDEX OPTIONS] [--json]
+  venv-pilot sync DEST [-r FILE]... [PROJECT OPTIONS] [--exact] [--dry-run] [INDEX OPTIONS] [--json]
+  venv-pilot sources [DIR] [--json]
   venv-pilot freeze DEST [--all] [-o FILE]
   venv-pilot env DEST [--json]
   venv-pilot lsp --stdio
 
+PROJECT OPTIONS: [--project DIR] [--extra NAME]... [--group NAME]... [--all-extras] [--all-groups]
+          [--no-install-project]
 INDEX OPTIONS: [--index-url URL] [--extra-index-url URL]... [--find-links DIR]... [--offline]
 SPEC is an interpreter path or a version such as 3, 3.12 or 3.12.1.`;
 
@@ -34,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   find: () => import('./cli/find'),
   create: () => import('./cli/create'),
   sync: () => import('./cli/sync'),
+  sources: () => import('./cli/sources'),
   freeze: () => import('./cli/freeze'),
   env: () => import('./cli/env'),
   lsp: () => import('./cli/lsp'),

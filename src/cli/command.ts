@@ -99,3 +99,17 @@ export function indexSettingsFrom(values: Values): { indexUrl?: string; extraInd
     ...(values.offline === true ? { offline: true } : {}),
   };
 }
+
+/** The project options `create` and `sync` share (read by `./project` when one is given). */
+export const PROJECT_OPTIONS = {
+  extra: { type: 'string', multiple: true },
+  group: { type: 'string', multiple: true },
+  'all-extras': { type: 'boolean' },
+  'all-groups': { type: 'boolean' },
+  'no-install-project': { type: 'boolean' },
+} as const satisfies Command['options'];
+
+/** True when any project option (or `--project`) is given. */
+export function wantsProject(values: Values): boolean {
+  return values.project !== undefined || Object.keys(PROJECT_OPTIONS).some((name) => values[name] !== undefined);
+}

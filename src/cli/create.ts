@@ -11,7 +11,7 @@ import { createVenv } from '../core/orchestrations/create';
 import { describeFsError } from '../core/leaves/errors';
 import { ensureFolder } from '../core/leaves/folders';
 import type { BaseInterpreter } from '../core/parts/discovery/types';
-import { INDEX_OPTIONS, indexSettingsFrom, one, print, printJson, UsageError, warn, type Command, type Values } from './command';
+import { INDEX_OPTIONS, indexSettingsFrom, one, print, printJson, PROJECT_OPTIONS, UsageError, wantsProject, warn, type Command, type Values } from './command';
 import { discoveryOptions } from './discovery';
 
 /**
@@ -64,6 +64,7 @@ export const command: Command = {
     ...INDEX_OPTIONS,
     'symlink-app-data': { type: 'boolean' },
     'venv-module': { type: 'boolean' },
+    ...PROJECT_OPTIONS,
   },
   run: async (positionals, values, signal) => {
     const dest = one(positionals, 'DEST');
@@ -74,12 +75,16 @@ export const command: Command = {
     const findLinks = index.findLinks ?? [];
     const spec = values.python as string | undefined;
     const requirements = (values.requirement as string[] | undefined) ?? [];
-    const interpreter = await chooseInterpreter(spec, projectFolder(values.project as string | undefined, requirements, dest), values, signal);
+    const folder = projectFolder(values.project as string | undefined, requirements, dest);
+    // Loaded only for a project: most creations install nothing, and the TOML parser is large.
+    const project = wantsProject(values) ? (await import('./project')).projectFrom(values, folder) : undefined;
+    const interpreter = await chooseInterpreter(spec, folder, values, signal);
     const cache = writableSeedCache();
     const created = await createVenv({
       interpreter,
       dest,
       requirements,
+      ...(project ? { project } : {}),
       clear: values.clear === true,
       links: values.copies ? 'copies' : 'symlinks',
       systemSitePackages: values['system-site-packages'] === true,

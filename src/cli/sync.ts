@@ -1,27 +1,32 @@
 /**
- * `venv-pilot sync DEST -r FILE... [--exact] [--dry-run] [index options]`: install what the
- * requirements lack; with --exact, remove the rest. Without index options, the index the venv
- * was created or last synced with applies.
+ * `venv-pilot sync DEST [-r FILE...] [--project DIR] [--extra NAME...] [--group NAME...]
+ * [--exact] [--dry-run] [index options]`: install what the requirements files and the project's
+ * parts lack; with --exact, remove the rest. Without index options, the index the venv was
+ * created or last synced with applies.
  */
 import path from 'node:path';
 import { describeInterpreter } from '../core/parts/discovery/describe';
 import { UserError } from '../core/leaves/errors';
 import { syncVenv } from '../core/orchestrations/sync';
 import { readPyvenvCfg, venvPython } from '../core/leaves/layout';
-import { INDEX_OPTIONS, indexSettingsFrom, one, print, printJson, UsageError, warn, type Command } from './command';
+import { INDEX_OPTIONS, indexSettingsFrom, one, print, printJson, PROJECT_OPTIONS, UsageError, wantsProject, warn, type Command } from './command';
+import { projectFrom } from './project';
 import { discoveryOptions } from './discovery';
 
 export const command: Command = {
-  options: { requirement: { type: 'string', short: 'r', multiple: true }, exact: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, ...INDEX_OPTIONS },
+  options: { requirement: { type: 'string', short: 'r', multiple: true }, project: { type: 'string' }, ...PROJECT_OPTIONS, exact: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, ...INDEX_OPTIONS },
   run: async (positionals, values, signal) => {
     const dest = path.resolve(one(positionals, 'DEST'));
     const requirements = (values.requirement as string[] | undefined) ?? [];
-    if (requirements.length === 0) throw new UsageError('sync needs at least one -r FILE');
+    // The project is the venv's parent folder unless --project names another.
+    const project = wantsProject(values) ? projectFrom(values, path.dirname(dest)) : undefined;
+    if (requirements.length === 0 && !project) throw new UsageError('sync needs at least one -r FILE, or a project (--project DIR, --extra, --group)');
     const python = venvPython(dest);
     if (!readPyvenvCfg(dest)) throw new UserError(`${dest} is not a virtual environment (no pyvenv.cfg)`);
     const interpreter = await describeInterpreter(python, discoveryOptions(values, signal));
     const plan = await syncVenv(dest, {
       requirements,
+      ...(project ? { project } : {}),
       exact: values.exact === true,
       dryRun: values['dry-run'] === true,
       environment: interpreter.markerEnvironment ?? {},

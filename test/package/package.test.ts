@@ -43,8 +43,8 @@ describe('the .vsix (npm run package)', () => {
     for (const file of referenced) assert.ok(entries.includes(`extension/${path.posix.normalize(file)}`), `${file} is referenced by package.json but not packaged`);
   });
 
-  it('holds what the extension loads at run time: the server, the lazily loaded client library and execa, the probe', () => {
-    for (const file of ['dist/server.js', 'dist/languageclient.js', 'dist/execa.js', 'python/probe.py']) assert.ok(entries.includes(`extension/${file}`), `${file} is missing`);
+  it('holds what the extension loads at run time: the server, the lazily loaded client library, execa and the TOML parser, the probe', () => {
+    for (const file of ['dist/server.js', 'dist/languageclient.js', 'dist/execa.js', 'dist/toml.js', 'python/probe.py']) assert.ok(entries.includes(`extension/${file}`), `${file} is missing`);
   });
 
   it('is at most 1 MiB', () => {

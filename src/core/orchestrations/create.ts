@@ -4,7 +4,8 @@ import path from 'node:path';
 import { CancelledError, UserError } from '../leaves/errors';
 import type { BaseInterpreter } from '../parts/discovery/types';
 import { isEmptyIndexSettings, writeIndexSettings } from '../parts/pip/indexState';
-import { pipInstall, requirementArgs, type PipSettings } from '../parts/pip/install';
+import { pipInstall, type PipSettings } from '../parts/pip/install';
+import type { PreparedInstall, ProjectSelection, TrackedSources } from '../parts/sources';
 import { ProcessError, run, type CommandLogger } from '../leaves/process';
 import { ensureImage, hasImage, type SeedImage } from '../parts/seed/image';
 import { installImages, sparesWaiting, stageSpare, takeSpare, type AppDataMode } from '../parts/seed/install';
@@ -32,6 +33,8 @@ export interface CreateVenvOptions {
   readonly dest: string;
   /** Requirements files installed after seeding, with `pip install -r`. */
   readonly requirements?: readonly string[];
+  /** The parts of a `pyproject.toml` project installed after seeding: the project (editable), extras, dependency groups (see `parts/sources`). */
+  readonly project?: ProjectSelection;
   /** Replace an existing venv at `dest`. Never deletes a folder that is not a venv. */
   readonly clear?: boolean;
   /** `copies` copies the interpreter instead of linking it. */
@@ -109,25 +112,25 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
   const requirements = (options.requirements ?? []).map((r) => path.resolve(r));
   const missing = requirements.find((r) => !existsSync(r));
   if (missing) throw new UserError(`Requirements file ${missing} does not exist`);
-  // What pip would reject (or a FIFO, a device, a 1 GB file) stops here, before any folder is made.
-  // Loaded here: most creations name no requirements file, and the parser is a large share of create's start-up.
-  const problem = requirements.length ? await import('../leaves/requirements/parser').then(({ firstProblem, parseRequirementSet }) => firstProblem(parseRequirementSet(requirements))) : undefined;
-  if (problem) throw new UserError(problem);
+  const tracked: TrackedSources = { requirements, ...(options.project ? { project: { ...options.project, folder: path.resolve(options.project.folder) } } : {}) };
+  // What pip would reject (or a FIFO, a device, a 1 GB file, invalid TOML) stops here, before any folder is made.
+  // Loaded here: most creations install nothing, and the parsers are a large share of create's start-up.
+  const install = requirements.length || tracked.project ? await import('../parts/sources').then(({ prepareInstall }) => prepareInstall(tracked)) : undefined;
   // A line break would add keys to pyvenv.cfg and break every activation script.
   if (CONTROL.test(dir)) throw new UserError(`The venv folder ${JSON.stringify(dir)} contains a control character (a line break?); choose a plain folder name`);
   if (options.prompt !== undefined && CONTROL.test(options.prompt)) throw new UserError(`The prompt ${JSON.stringify(options.prompt)} contains a control character (a line break?); give it as one line of text`);
   const builtin = usesBuiltinCreator(options);
   const cacheDir = options.cacheDir ?? seedCacheDir(userCacheDir());
   const seeds = await findSeeds(options, cacheDir);
-  return withDestinationLock(dir, () => createLocked(options, { dir, requirements, builtin, cacheDir, seeds }), {
+  return withDestinationLock(dir, () => createLocked(options, { dir, install, builtin, cacheDir, seeds }), {
     signal,
     onWait: () => options.onProgress?.('create', `Waiting for another process that is creating ${dir}`),
   });
 }
 
 /** {@link createVenv} once the destination's lock is held: nobody else writes `dir` meanwhile. */
-async function createLocked(options: CreateVenvOptions, plan: { dir: string; requirements: string[]; builtin: boolean; cacheDir: string; seeds: SeedWheel[] }): Promise<CreatedVenv> {
-  const { dir, requirements, builtin, cacheDir, seeds } = plan;
+async function createLocked(options: CreateVenvOptions, plan: { dir: string; install: PreparedInstall | undefined; builtin: boolean; cacheDir: string; seeds: SeedWheel[] }): Promise<CreatedVenv> {
+  const { dir, install, builtin, cacheDir, seeds } = plan;
   const { interpreter, signal, log } = options;
   const destination = inspectDestination(dir, options.clear === true, interpreter);
   if (destination.action === 'refuse') throw new UserError(destination.problem);
@@ -175,11 +178,11 @@ async function createLocked(options: CreateVenvOptions, plan: { dir: string; req
   }
   // Recorded before installing, so a sync after a failed install uses the same index.
   if (options.pip && !isEmptyIndexSettings(options.pip)) await writeIndexSettings(dir, options.pip);
-  if (requirements.length > 0) {
+  if (install) {
     markIncomplete(dir, { stage: 'installing', ...identity });
-    options.onProgress?.('install', `Installing ${requirements.map((r) => path.basename(r)).join(', ')}`);
+    options.onProgress?.('install', `Installing ${install.description}`);
     try {
-      await pipInstall(python, requirementArgs(requirements), { signal, log, settings: options.pip, cwd: options.cwd, onLine: (line) => options.onProgress?.('install', line) });
+      await pipInstall(python, install.args(dir), { signal, log, settings: options.pip, cwd: options.cwd, onLine: (line) => options.onProgress?.('install', line) });
     } catch (error) {
       if (error instanceof CancelledError) throw new CancelledError(`Installing requirements into ${dir} (the venv itself was created; create continues it)`);
       const context = `${dir} was created, but installing its requirements failed (run create again to continue this venv, or sync it)`;

@@ -1,19 +1,22 @@
 import path from 'node:path';
 import { UserError } from '../leaves/errors';
 import type { CommandLogger } from '../leaves/process';
-import { firstProblem, parseRequirementSet } from '../leaves/requirements/parser';
+import { firstProblem } from '../leaves/requirements/parser';
 import type { MarkerEnvironment } from '../leaves/requirements/pep508';
-import { planSync, requirementsHash, writeStamp, type SyncPlan } from '../parts/syncPlan';
+import { installArgs, isEmptySelection, readSources, type ProjectSelection, type ReadSources, type TrackedSources } from '../parts/sources';
+import { planSync, stampFor, writeStamp, type SyncPlan } from '../parts/syncPlan';
 import { effectiveIndexSettings, isEmptyIndexSettings, readIndexSettings, writeIndexSettings } from '../parts/pip/indexState';
 import { installedDistributions } from '../parts/pip/installed';
 import { withDestinationLock } from '../parts/venv/destination';
-import { pipInstall, pipUninstall, requirementArgs, type PipSettings } from '../parts/pip/install';
+import { pipInstall, pipUninstall, type PipSettings } from '../parts/pip/install';
 import { venvPython } from '../leaves/layout';
 
 /** Options for {@link syncVenv}. */
 export interface SyncOptions {
   /** Requirements files (roots); their includes are followed. */
-  readonly requirements: readonly string[];
+  readonly requirements?: readonly string[];
+  /** The parts of a `pyproject.toml` project tracked too: the project, extras, dependency groups (see `parts/sources`). */
+  readonly project?: ProjectSelection;
   /** Also uninstall what nothing requires. */
   readonly exact?: boolean;
   /** The venv interpreter's PEP 508 marker environment (from its probe). */
@@ -65,27 +68,29 @@ export function progressOf(line: string, seen: number): { message: string; colle
  * @throws {CancelledError} when `signal` aborts; pip's process tree is killed.
  */
 export async function syncVenv(venvDir: string, options: SyncOptions): Promise<SyncPlan> {
-  const roots = options.requirements.map((r) => path.resolve(r));
-  const parsed = parseRequirementSet(roots, options.env);
-  const problem = firstProblem(parsed);
+  const tracked = trackedOf(options);
+  if (isEmptySelection(tracked)) throw new UserError('Nothing to sync with: name a requirements file, or a project, extra or dependency group');
+  const read = readSources(tracked, options.env);
+  const problem = firstProblem(read.parsed);
   if (problem) throw new UserError(problem);
-  const plan = (): SyncPlan => planSync(parsed, installedDistributions(venvDir), options.environment, { exact: options.exact, cwd: options.cwd ?? process.cwd() });
+  const plan = (): SyncPlan => planSync(read.parsed, installedDistributions(venvDir), options.environment, { exact: options.exact, cwd: options.cwd ?? process.cwd(), declaredProjects: read.declaredProjects });
   if (options.dryRun) return plan();
-  return withDestinationLock(venvDir, () => carryOut(venvDir, roots, parsed.files, plan(), options), {
+  return withDestinationLock(venvDir, () => carryOut(venvDir, tracked, read, plan(), options), {
     signal: options.signal,
     onWait: () => options.onProgress?.(`Waiting for another venv-pilot process that is changing ${venvDir}; then planning again`),
   });
 }
 
 /** Installs, uninstalls and stamps, with the venv's lock held. */
-async function carryOut(venvDir: string, roots: readonly string[], files: readonly string[], plan: SyncPlan, options: SyncOptions): Promise<SyncPlan> {
+async function carryOut(venvDir: string, tracked: TrackedSources, read: ReadSources, plan: SyncPlan, options: SyncOptions): Promise<SyncPlan> {
   const recorded = readIndexSettings(venvDir);
   const pip = effectiveIndexSettings(recorded, options.pip);
   if (options.pip && !isEmptyIndexSettings(options.pip)) await writeIndexSettings(venvDir, options.pip);
   const python = venvPython(venvDir);
   if (plan.install.length > 0) {
     let seen = 0;
-    await pipInstall(python, requirementArgs(roots), {
+    const pipVersion = installedDistributions(venvDir).find((d) => d.normalizedName === 'pip')?.version;
+    await pipInstall(python, installArgs(tracked, read, pipVersion), {
       signal: options.signal,
       log: options.log,
       settings: pip,
@@ -103,6 +108,11 @@ async function carryOut(venvDir: string, roots: readonly string[], files: readon
     options.onProgress?.(`Uninstalling ${plan.uninstall.map((d) => d.name).join(', ')}`);
     await pipUninstall(python, plan.uninstall.map((d) => d.name), { signal: options.signal, log: options.log, settings: pip, env: options.env, cwd: options.cwd });
   }
-  await writeStamp(venvDir, { requirementsHash: requirementsHash(files), interpreter: options.interpreterIdentity, files });
+  await writeStamp(venvDir, stampFor(tracked, read.parsed.files, options.interpreterIdentity));
   return plan;
+}
+
+/** The tracked set the options name: their requirements files (absolute) and project parts. */
+export function trackedOf(options: { readonly requirements?: readonly string[]; readonly project?: ProjectSelection }): TrackedSources {
+  return { requirements: (options.requirements ?? []).map((r) => path.resolve(r)), ...(options.project ? { project: { ...options.project, folder: path.resolve(options.project.folder) } } : {}) };
 }

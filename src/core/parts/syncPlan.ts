@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomically } from '../leaves/atomicWrite';
 import type { InstalledDistribution } from './pip/installed';
+import { sourcesKey, type TrackedSources } from './sources';
 import type { ParsedRequirements, RequirementItem } from '../leaves/requirements/parser';
 import { readRequirementsBytes } from '../leaves/requirements/read';
 import { satisfies } from '../leaves/requirements/pep440';
@@ -86,12 +87,12 @@ function projectChanged(folder: string, dist: InstalledDistribution): boolean {
   });
 }
 
-function installReason(requirement: RequirementItem, installed: InstalledDistribution | undefined, cwd: string): { reason: InstallReason; installed?: string } | undefined {
+function installReason(requirement: RequirementItem, installed: InstalledDistribution | undefined, cwd: string, declared: boolean): { reason: InstallReason; installed?: string } | undefined {
   if (!installed) return { reason: 'missing' };
   const folder = projectFolder(requirement, cwd);
   if (folder !== undefined) {
     if (installedFrom(installed) !== folder || (requirement.editable && !isEditable(installed))) return { reason: 'editable', installed: installed.version };
-    return projectChanged(folder, installed) ? { reason: 'changed', installed: installed.version } : undefined;
+    return !declared && projectChanged(folder, installed) ? { reason: 'changed', installed: installed.version } : undefined;
   }
   if (requirement.editable) return installed.editableLocation ? undefined : { reason: 'editable', installed: installed.version };
   if (requirement.url) {
@@ -144,6 +145,20 @@ function dependenciesMet(root: Needed, byName: ReadonlyMap<string, InstalledDist
   return met;
 }
 
+/** Options for {@link planSync}. */
+export interface PlanOptions {
+  /** Also plan to uninstall what nothing requires. */
+  readonly exact?: boolean;
+  /** The folder relative local projects (`-e .`) mean; default the first file's folder. */
+  readonly cwd?: string;
+  /**
+   * Local project folders whose declared dependencies (from `pyproject.toml`) are among the
+   * items: such a project installed editable from its folder (PEP 610) is satisfied when those
+   * are, whatever its files' times say.
+   */
+  readonly declaredProjects?: ReadonlySet<string>;
+}
+
 /**
  * The sync plan: the requirements (constraints apply to what gets installed, not to what is
  * required) minus the installed set. A requirement is installed when missing, when its version
@@ -154,7 +169,7 @@ function dependenciesMet(root: Needed, byName: ReadonlyMap<string, InstalledDist
  * (walking `Requires-Dist` from the listed requirements, markers and extras included) are
  * uninstalled; pip, setuptools and wheel stay.
  */
-export function planSync(parsed: ParsedRequirements, installed: readonly InstalledDistribution[], environment: MarkerEnvironment, options: { exact?: boolean; cwd?: string } = {}): SyncPlan {
+export function planSync(parsed: ParsedRequirements, installed: readonly InstalledDistribution[], environment: MarkerEnvironment, options: PlanOptions = {}): SyncPlan {
   const byName = new Map(installed.map((d) => [d.normalizedName, d]));
   const cwd = options.cwd ?? path.dirname(parsed.files[0] ?? '.');
   const install: SyncPlan['install'][number][] = [];
@@ -170,9 +185,11 @@ export function planSync(parsed: ParsedRequirements, installed: readonly Install
     const dist = installedFor(item, byName, cwd);
     const root = dist ? { name: dist.normalizedName, extras: item.extras } : undefined;
     if (root) roots.push(root);
-    const reason = item.normalizedName || item.editable || item.url || item.path ? installReason(item, dist, cwd) : { reason: 'missing' as const };
+    const declared = options.declaredProjects?.has(projectFolder(item, cwd) ?? '') === true;
+    const reason = item.normalizedName || item.editable || item.url || item.path ? installReason(item, dist, cwd, declared) : { reason: 'missing' as const };
     if (reason) install.push({ requirement: item, ...reason });
-    else if (root && dist && !dependenciesMet(root, byName, environment)) install.push({ requirement: item, reason: 'dependency', installed: dist.version });
+    // A project whose declared dependencies are items of their own is judged by those, not by its installed metadata.
+    else if (root && dist && !declared && !dependenciesMet(root, byName, environment)) install.push({ requirement: item, reason: 'dependency', installed: dist.version });
     else satisfied.push(item);
   }
   const uninstall = options.exact ? unrequired(roots, installed, byName, environment) : [];
@@ -192,6 +209,13 @@ export interface SyncStamp {
   /** The venv interpreter's identity: real path and version. */
   readonly interpreter: string;
   readonly files: readonly string[];
+  /** The tracked set's key (`sourcesKey`): which sources, not their contents. Absent in stamps from before sources. */
+  readonly sources?: string;
+}
+
+/** The stamp for a tracked set just installed from `files` (every file read, includes and pyproject.toml too). */
+export function stampFor(tracked: TrackedSources, files: readonly string[], interpreter: string): SyncStamp {
+  return { requirementsHash: requirementsHash(files), interpreter, files, sources: sourcesKey(tracked) };
 }
 
 const STAMP = '.venv-pilot-sync.json';
@@ -224,10 +248,14 @@ export function readStamp(venvDir: string): SyncStamp | undefined {
 }
 
 /**
- * True when the venv's stamp matches the requirements as they are now: it covers every root
- * file, and no file it read (includes too) has changed since.
+ * True when the venv's stamp matches the tracked set as it is now: the same sources (a stamp
+ * from before sources covers every root file), and no file it read (includes and
+ * `pyproject.toml` too) has changed since.
  */
-export function stampIsCurrent(venvDir: string, roots: readonly string[]): boolean {
+export function stampIsCurrent(venvDir: string, tracked: TrackedSources | readonly string[]): boolean {
+  const sources: TrackedSources = Array.isArray(tracked) ? { requirements: tracked } : (tracked as TrackedSources);
   const stamp = readStamp(venvDir);
-  return !!stamp && roots.every((r) => stamp.files.includes(r)) && stamp.requirementsHash === requirementsHash(stamp.files);
+  if (!stamp) return false;
+  const same = stamp.sources !== undefined ? stamp.sources === sourcesKey(sources) : !sources.project && sources.requirements.every((r) => stamp.files.includes(r));
+  return same && stamp.requirementsHash === requirementsHash(stamp.files);
 }

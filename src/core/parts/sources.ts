@@ -1,0 +1,333 @@
+/**
+ * Dependency sources: what a folder declares its environment needs, and which of it a venv
+ * tracks. A folder offers requirements files (`requirements*.txt`, `requirements*.in`, and the
+ * `*.txt` in `requirements/` or `reqs/`) and, from `pyproject.toml`, the project itself, each
+ * extra (PEP 621) and each dependency group (PEP 735). Whatever is tracked becomes one list of
+ * requirement items for the sync plan and one pip command line for the install.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DependencyGroupError, expandDependencyGroup, normalizeGroupName, PyprojectSyntaxError, readPyproject, type DependencyString, type Pyproject } from '../leaves/pyproject';
+import { firstProblem, parseDependencyString, parseRequirementSet, type ErrorItem, type ParsedRequirements, type RequirementItem, type RequirementsItem, type SourceRange } from '../leaves/requirements/parser';
+import { compareVersions } from '../leaves/requirements/pep440';
+import { UserError } from '../leaves/errors';
+import { installedDistributions } from './pip/installed';
+
+/** The parts of a folder's project a venv tracks. */
+export interface ProjectSelection {
+  /** The project's folder (absolute): where `pyproject.toml` (or `setup.py`) is. */
+  readonly folder: string;
+  /**
+   * The project itself: installed editable (`-e FOLDER[extras]`) when it has a build system,
+   * else its `[project].dependencies` installed as plain requirements (as uv does for a
+   * project that is not a package).
+   */
+  readonly self: boolean;
+  /** Extras (`[project.optional-dependencies]` names, as written). */
+  readonly extras: readonly string[];
+  /** Dependency groups (`[dependency-groups]` names, as written). */
+  readonly groups: readonly string[];
+}
+
+/** Everything a venv is kept in step with. */
+export interface TrackedSources {
+  /** Requirements files, absolute; their includes are followed. */
+  readonly requirements: readonly string[];
+  readonly project?: ProjectSelection;
+}
+
+/** One thing a folder offers to install, as the Create Environment picker and `venv-pilot sources` show it. */
+export interface DependencySource {
+  /** Stable id within the folder: `requirements:REL/PATH`, `project`, `extra:NAME`, `group:NAME`. */
+  readonly id: string;
+  readonly kind: 'requirements' | 'project' | 'extra' | 'group';
+  /** What the user reads: `requirements/dev.txt`, `demo (editable)`, `socks`, `dev`. */
+  readonly label: string;
+  /** A line saying what it installs. */
+  readonly detail: string;
+  /** Ticked by default: `requirements.txt`, the project, a `dev` group. */
+  readonly picked: boolean;
+}
+
+/** What a folder offers, and why part of it could not be read. */
+export interface FolderSources {
+  readonly folder: string;
+  readonly sources: readonly DependencySource[];
+  /** `pyproject.toml` read (undefined: none, or unreadable; see `problems`). */
+  readonly pyproject?: Pyproject;
+  /** Problems in words, e.g. invalid TOML with its line. */
+  readonly problems: readonly string[];
+}
+
+/** Folders whose `*.txt` files are requirements files (one level down). */
+const REQUIREMENTS_FOLDERS = ['requirements', 'reqs'];
+
+const isFile = (file: string): boolean => {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+};
+
+const list = (folder: string): string[] => {
+  try {
+    return readdirSync(folder).sort();
+  } catch {
+    return [];
+  }
+};
+
+/** The folder's requirements files, relative to it with `/`: top level first, then `requirements/` and `reqs/`. */
+export function requirementsFiles(folder: string): string[] {
+  const top = list(folder).filter((name) => /^requirements.*\.(txt|in)$/i.test(name) && isFile(path.join(folder, name)));
+  const nested = REQUIREMENTS_FOLDERS.flatMap((dir) => list(path.join(folder, dir)).filter((name) => /\.txt$/i.test(name) && isFile(path.join(folder, dir, name))).map((name) => `${dir}/${name}`));
+  return [...top, ...nested];
+}
+
+const plural = (n: number, word: string, words = `${word}s`): string => `${n} ${n === 1 ? word : words}`;
+
+/**
+ * Reads `folder/pyproject.toml` if there is one.
+ *
+ * @throws {PyprojectSyntaxError} for invalid TOML; other read errors as thrown.
+ */
+function pyprojectOf(folder: string): Pyproject | undefined {
+  const file = path.join(folder, 'pyproject.toml');
+  return isFile(file) ? readPyproject(file) : undefined;
+}
+
+/** True when the folder holds a project pip can install: a `[build-system]`, or a `setup.py`. */
+const installableFolder = (folder: string, pyproject: Pyproject | undefined): boolean => pyproject?.installable ?? isFile(path.join(folder, 'setup.py'));
+
+/** The problem with installing a project's dependencies as plain requirements, when they are dynamic and it has no build system. */
+export function dynamicProblem(pyproject: Pyproject | undefined, installable: boolean): string | undefined {
+  if (installable || !pyproject?.dynamic.includes('dependencies')) return undefined;
+  return `${pyproject.file} declares its dependencies dynamic, so only a build backend knows them: add a [build-system] table so the project can be installed (editable)`;
+}
+
+/** What `folder` offers (see {@link DependencySource}), in picker order: requirements files, the project, extras, groups. */
+export function folderSources(folder: string): FolderSources {
+  const problems: string[] = [];
+  let pyproject: Pyproject | undefined;
+  try {
+    pyproject = pyprojectOf(folder);
+  } catch (error) {
+    problems.push(error instanceof PyprojectSyntaxError ? error.message : `${path.join(folder, 'pyproject.toml')} could not be read: ${(error as Error).message}`);
+  }
+  const sources: DependencySource[] = requirementsFiles(folder).map((rel) => ({ id: `requirements:${rel}`, kind: 'requirements', label: rel, detail: 'requirements file', picked: rel === 'requirements.txt' }));
+  const installable = installableFolder(folder, pyproject);
+  const name = pyproject?.name ?? path.basename(folder);
+  if (installable) {
+    sources.push({ id: 'project', kind: 'project', label: `${name} (editable)`, detail: `pip install -e .${pyproject?.dynamic.includes('dependencies') ? ' (its dependencies are dynamic)' : pyproject ? `, with ${plural(pyproject.dependencies.length, 'dependency', 'dependencies')}` : ''}`, picked: true });
+  } else if (pyproject?.hasProject && (pyproject.dependencies.length > 0 || pyproject.dynamic.includes('dependencies'))) {
+    const dynamic = dynamicProblem(pyproject, installable);
+    sources.push({ id: 'project', kind: 'project', label: `${name} dependencies`, detail: dynamic ? 'dynamic: needs a [build-system] to be installed' : `${plural(pyproject.dependencies.length, 'requirement')} from [project] (not a package: no [build-system])`, picked: !dynamic });
+  }
+  for (const [extra, deps] of pyproject?.extras ?? []) sources.push({ id: `extra:${extra}`, kind: 'extra', label: extra, detail: `extra: ${deps.map((d) => d.text).join(', ') || 'nothing'}`, picked: false });
+  for (const group of pyproject?.groups.keys() ?? []) {
+    let detail: string;
+    try {
+      detail = `group: ${expandDependencyGroup(pyproject as Pyproject, group).map((d) => d.text).join(', ') || 'nothing'}`;
+    } catch (error) {
+      detail = (error as Error).message;
+    }
+    sources.push({ id: `group:${group}`, kind: 'group', label: group, detail, picked: normalizeGroupName(group) === 'dev' });
+  }
+  return { folder, sources, ...(pyproject ? { pyproject } : {}), problems };
+}
+
+/**
+ * The tracked set for the source ids chosen in `folder` (see {@link DependencySource.id}). An
+ * extra or a group without `project` tracks just that part.
+ *
+ * @throws {Error} for an id the folder does not offer.
+ */
+export function selectSources(folder: string, ids: readonly string[]): TrackedSources {
+  const requirements: string[] = [];
+  const extras: string[] = [];
+  const groups: string[] = [];
+  let self = false;
+  for (const id of ids) {
+    if (id.startsWith('requirements:')) requirements.push(path.join(folder, id.slice('requirements:'.length)));
+    else if (id === 'project') self = true;
+    else if (id.startsWith('extra:')) extras.push(id.slice('extra:'.length));
+    else if (id.startsWith('group:')) groups.push(id.slice('group:'.length));
+    else throw new Error(`Unknown dependency source ${id}`);
+  }
+  return { requirements, ...(self || extras.length || groups.length ? { project: { folder, self, extras, groups } } : {}) };
+}
+
+/** The ids of a tracked set within its project folder, the inverse of {@link selectSources}. */
+export function sourceIds(tracked: TrackedSources, folder: string): string[] {
+  return [
+    ...tracked.requirements.map((file) => `requirements:${path.relative(folder, file).split(path.sep).join('/')}`),
+    ...(tracked.project?.self ? ['project'] : []),
+    ...(tracked.project?.extras.map((e) => `extra:${e}`) ?? []),
+    ...(tracked.project?.groups.map((g) => `group:${g}`) ?? []),
+  ];
+}
+
+/** True when nothing is tracked. */
+export const isEmptySelection = (tracked: TrackedSources): boolean => tracked.requirements.length === 0 && !tracked.project;
+
+/** The tracked set in a few words: `requirements.txt, demo [socks], group dev`. */
+export function describeSources(tracked: TrackedSources): string {
+  const project = tracked.project;
+  const parts = tracked.requirements.map((r) => path.basename(r));
+  if (project?.self) parts.push(`${path.basename(project.folder)}${project.extras.length ? ` [${project.extras.join(',')}]` : ''}`);
+  else if (project?.extras.length) parts.push(`extra${project.extras.length > 1 ? 's' : ''} ${project.extras.join(', ')}`);
+  if (project?.groups.length) parts.push(`group${project.groups.length > 1 ? 's' : ''} ${project.groups.join(', ')}`);
+  return parts.join(', ') || 'nothing';
+}
+
+/** A key that changes whenever the tracked set does (not the files' contents): part of the sync stamp. */
+export function sourcesKey(tracked: TrackedSources): string {
+  const project = tracked.project;
+  return JSON.stringify({ requirements: [...tracked.requirements].sort(), ...(project ? { project: { folder: project.folder, self: project.self, extras: [...project.extras].sort(), groups: [...project.groups].sort() } } : {}) });
+}
+
+/** A tracked set read for planning and installing. */
+export interface ReadSources {
+  /** Requirement items of every source (requirements files with includes, then the project's), and errors. */
+  readonly parsed: ParsedRequirements;
+  /** Local projects whose declared dependencies are listed among the items: sync judges them by those, not by file times. */
+  readonly declaredProjects: ReadonlySet<string>;
+  /** The pyproject.toml read, if any. */
+  readonly pyproject?: Pyproject;
+}
+
+const errorAt = (range: SourceRange, message: string): ErrorItem => ({ kind: 'error', range, code: 'syntax', message });
+const fileStart = (file: string): SourceRange => ({ file, startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 });
+
+/** The item an editable install of the project stands for: `-e FOLDER[extras]`. */
+function editableItem(folder: string, extras: readonly string[], range: SourceRange): RequirementItem {
+  return { kind: 'requirement', range, constraint: false, hashes: [], configSettings: [], globalOptions: [], text: `-e ${folder}${extras.length ? `[${extras.join(',')}]` : ''}`, editable: true, specifier: '', extras: [...extras], path: folder };
+}
+
+/**
+ * Reads what `tracked` requires as requirement items (a missing or malformed source becomes an
+ * error item at its place, as a requirements file's errors are): the requirements files with
+ * their includes; for the project, `-e FOLDER[extras]` plus its declared dependencies and the
+ * extras' (so a dependency added to `pyproject.toml` shows as missing without starting pip), or
+ * without a build system the dependencies alone; each group with its includes expanded.
+ */
+export function readSources(tracked: TrackedSources, env?: Readonly<Record<string, string | undefined>>): ReadSources {
+  const fromFiles = parseRequirementSet(tracked.requirements, env);
+  const project = tracked.project;
+  if (!project) return { parsed: fromFiles, declaredProjects: new Set() };
+  const items: RequirementsItem[] = [...fromFiles.items];
+  const files = [...fromFiles.files];
+  const declaredProjects = new Set<string>();
+  const pyprojectFile = path.join(project.folder, 'pyproject.toml');
+  let pyproject: Pyproject | undefined;
+  try {
+    pyproject = pyprojectOf(project.folder);
+  } catch (error) {
+    items.push(error instanceof PyprojectSyntaxError ? errorAt(error.range, error.message.slice(error.message.indexOf(': ') + 2)) : errorAt(fileStart(pyprojectFile), `could not be read: ${(error as Error).message}`));
+  }
+  if (isFile(pyprojectFile)) files.push(pyprojectFile);
+  const installable = installableFolder(project.folder, pyproject);
+  const dependencies = (list: readonly DependencyString[]): void => {
+    for (const dependency of list) items.push(parseDependencyString(dependency.text, dependency.range));
+  };
+  const extraDeps = (extra: string): readonly DependencyString[] | undefined => {
+    if (!pyproject) return undefined;
+    const known = [...pyproject.extras.keys()].some((name) => normalizeGroupName(name) === normalizeGroupName(extra));
+    if (!known && !pyproject.dynamic.includes('optional-dependencies')) items.push(errorAt(fileStart(pyprojectFile), `has no extra ${extra} (it has ${[...pyproject.extras.keys()].join(', ') || 'none'})`));
+    return extraDependencies(pyproject, extra);
+  };
+  for (const problem of pyproject?.problems ?? []) items.push(errorAt(problem.range, problem.message));
+  if (project.self || project.extras.length > 0) {
+    const dynamic = dynamicProblem(pyproject, installable);
+    if (dynamic) items.push(errorAt(fileStart(pyprojectFile), dynamic));
+    else if (installable && project.self) {
+      items.push(editableItem(project.folder, project.extras, fileStart(pyproject?.file ?? path.join(project.folder, 'setup.py'))));
+      if (pyproject && !pyproject.dynamic.includes('dependencies') && !pyproject.dynamic.includes('optional-dependencies')) {
+        declaredProjects.add(project.folder);
+        dependencies(pyproject.dependencies);
+        for (const extra of project.extras) dependencies(extraDeps(extra) ?? []);
+      }
+    } else {
+      if (project.self && pyproject) dependencies(pyproject.dependencies);
+      for (const extra of project.extras) dependencies(extraDeps(extra) ?? []);
+    }
+  }
+  for (const group of project.groups) {
+    if (!pyproject) {
+      items.push(errorAt(fileStart(pyprojectFile), `has no dependency group ${group}: there is no pyproject.toml`));
+      continue;
+    }
+    try {
+      dependencies(expandDependencyGroup(pyproject, group));
+    } catch (error) {
+      if (!(error instanceof DependencyGroupError)) throw error;
+      items.push(errorAt(error.range ?? fileStart(pyprojectFile), error.message));
+    }
+  }
+  return { parsed: { items, files }, declaredProjects, ...(pyproject ? { pyproject } : {}) };
+}
+
+/** An extra's dependencies; extra names compare normalized (PEP 685). */
+function extraDependencies(pyproject: Pyproject, extra: string): readonly DependencyString[] {
+  return [...pyproject.extras].find(([name]) => normalizeGroupName(name) === normalizeGroupName(extra))?.[1] ?? [];
+}
+
+/** pip's `--group` (PEP 735 groups read by pip itself) arrived in pip 25.1. */
+export const PIP_GROUP_VERSION = '25.1';
+
+/**
+ * The `pip install` arguments for a tracked set: `-r FILE` per requirements file (so each file's
+ * own options apply); the project as `-e FOLDER[extras]`, or without a build system its
+ * dependency strings; each group as `--group PYPROJECT:NAME` when the venv's pip (`pipVersion`)
+ * has it (25.1+), else as its expanded requirement strings. Arguments only: nothing is quoted
+ * for a shell.
+ */
+export function installArgs(tracked: TrackedSources, read: ReadSources, pipVersion: string | undefined): string[] {
+  const args = tracked.requirements.flatMap((file) => ['-r', file]);
+  const project = tracked.project;
+  const pyproject = read.pyproject;
+  if (!project) return args;
+  const installable = installableFolder(project.folder, pyproject);
+  if (installable && project.self) {
+    args.push('-e', `${project.folder}${project.extras.length ? `[${project.extras.join(',')}]` : ''}`);
+    // The declared dependencies too, exactly as the plan read them: what the plan found missing
+    // is installed even while the backend's metadata lags behind the file.
+    if (read.declaredProjects.has(project.folder) && pyproject) args.push(...pyproject.dependencies.map((d) => d.text), ...project.extras.flatMap((extra) => extraDependencies(pyproject, extra).map((d) => d.text)));
+  } else {
+    if (project.self && pyproject) args.push(...pyproject.dependencies.map((d) => d.text));
+    if (pyproject) for (const extra of project.extras) args.push(...extraDependencies(pyproject, extra).map((d) => d.text));
+  }
+  const pipHasGroups = pipVersion !== undefined && compareVersions(pipVersion, PIP_GROUP_VERSION) >= 0;
+  for (const group of project.groups) {
+    if (!pyproject) continue;
+    if (pipHasGroups) args.push('--group', `${pyproject.file}:${group}`);
+    else args.push(...expandDependencyGroup(pyproject, group).map((d) => d.text));
+  }
+  return args;
+}
+
+/** A tracked set checked and ready to install into a new venv. */
+export interface PreparedInstall {
+  /** The set in a few words, for progress: `requirements.txt, demo [socks], group dev`. */
+  readonly description: string;
+  readonly read: ReadSources;
+  /** The `pip install` arguments for the venv at `venvDir` (its pip decides how groups are passed). */
+  args(venvDir: string): string[];
+}
+
+/**
+ * Reads and checks a tracked set before anything is created.
+ *
+ * @throws {UserError} with the first problem (`file:line: message`) a source has.
+ */
+export function prepareInstall(tracked: TrackedSources, env?: Readonly<Record<string, string | undefined>>): PreparedInstall {
+  const read = readSources(tracked, env);
+  const problem = firstProblem(read.parsed);
+  if (problem) throw new UserError(problem);
+  return {
+    description: describeSources(tracked),
+    read,
+    args: (venvDir) => installArgs(tracked, read, installedDistributions(venvDir).find((d) => d.normalizedName === 'pip')?.version),
+  };
+}
