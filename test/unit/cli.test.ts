@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { run } from '../../src/core/leaves/process';
 import { cliRunner, type CliResult } from '../fixtures/cli';
 import { pyenvPython, pyenvVersions, PYENV_VERSIONS, tempDir } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';
+import { writeProject } from '../fixtures/projects';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
 
 useHermeticPip();
@@ -116,6 +117,33 @@ describe('venv-pilot CLI (dist/cli.js)', () => {
     const { stdout } = await run([path.join(dest, 'bin', 'python'), '-m', 'pip', 'freeze']);
     assert.equal(readFileSync(lock, 'utf8'), `${stdout}\n`);
     assert.equal((await cli('freeze', dest, '--all')).stdout.includes('pip=='), true);
+  });
+
+  it('sources DIR lists what a folder offers; create and sync install a project with an extra and a group, offline', { skip: !pyenvPython('3.12') && 'Python 3.12 is not installed here' }, async () => {
+    const dir = tempDir();
+    const wheels = path.join(dir, 'wheels');
+    buildWheels(wheels, [...DEMO_PACKAGES, { name: 'wrasse', version: '0.2.0' }]);
+    const project = path.join(dir, 'shoal');
+    writeProject(project, 'shoal', '0.1.0', { requires: ['remora>=0.3'], extras: { shiny: ['barnacle'] } });
+    appendFileSync(path.join(project, 'pyproject.toml'), '[project]\nname = "shoal"\nversion = "0.1.0"\ndependencies = ["remora>=0.3"]\n[project.optional-dependencies]\nshiny = ["barnacle"]\n[dependency-groups]\ntest = ["pilotfish"]\ndev = [{include-group = "test"}, "wrasse"]\n');
+    writeFileSync(path.join(project, 'requirements.txt'), 'remora\n');
+    const listed = await cli('sources', project);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(listed.stdout.split('\n').map((line) => line.replace(/^(. \S+)\s{2,}.*$/, '$1')), ['* requirements:requirements.txt', '* project', '  extra:shiny', '  group:test', '* group:dev']);
+    const json = JSON.parse((await cli('sources', project, '--json')).stdout) as { sources: { id: string; kind: string }[] };
+    assert.deepEqual(json.sources.map((s) => s.kind), ['requirements', 'project', 'extra', 'group', 'group']);
+
+    const dest = path.join(project, '.venv');
+    const created = await cli('create', dest, '--python', '3.12', '--project', project, '--extra', 'shiny', '--group', 'dev', '--find-links', wheels, '--offline');
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stderr, /Installing shoal \[shiny\], group dev/);
+    await run([path.join(dest, 'bin', 'python'), '-c', 'import shoal, remora, barnacle, pilotfish, wrasse']);
+    const again = await cli('sync', dest, '--project', project, '--extra', 'shiny', '--group', 'dev', '--dry-run', '--json');
+    assert.deepEqual(JSON.parse(again.stdout).install, [], again.stderr);
+    const unknown = await cli('sync', dest, '--project', project, '--group', 'docs');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /has no dependency group docs \(it has test, dev\)$/m);
+    assert.equal((await cli('sync', dest, '--group', 'dev', '--all-groups')).code, 2, '--group and --all-groups exclude each other');
   });
 
   it('exit code 1 and a one-line message for a user error', async () => {
