@@ -19,7 +19,7 @@ const common = {
 };
 
 /** The CLI's commands: each `src/cli/NAME.ts` becomes `dist/cli/NAME.js`. */
-const CLI_COMMANDS = ['discover', 'find', 'create', 'sync', 'sources', 'freeze', 'env', 'lsp', 'stageSpare'];
+const CLI_COMMANDS = ['discover', 'find', 'create', 'sync', 'sources', 'run', 'scripts', 'freeze', 'env', 'lsp', 'stageSpare'];
 
 /**
  * Leaves an import of a command from the CLI's own sources (the dispatcher's `import('./cli/NAME')`,

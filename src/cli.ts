@@ -22,6 +22,8 @@ const USAGE = `Usage:
           [INDEX OPTIONS] [--json]
   venv-pilot sync DEST [-r FILE]... [PROJECT OPTIONS] [--exact] [--dry-run] [INDEX OPTIONS] [--json]
   venv-pilot sources [DIR] [--json]
+  venv-pilot run SCRIPT [--python SPEC] [-r FILE] [--env-only] [INDEX OPTIONS] [-- ARGS...]
+  venv-pilot scripts list [--json] | scripts prune [--max-age DAYS]
   venv-pilot freeze DEST [--all] [-o FILE]
   venv-pilot env DEST [--json]
   venv-pilot lsp --stdio
@@ -38,6 +40,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   create: () => import('./cli/create'),
   sync: () => import('./cli/sync'),
   sources: () => import('./cli/sources'),
+  run: () => import('./cli/run'),
+  scripts: () => import('./cli/scripts'),
   freeze: () => import('./cli/freeze'),
   env: () => import('./cli/env'),
   lsp: () => import('./cli/lsp'),
@@ -80,8 +84,8 @@ async function main(argv: string[]): Promise<number> {
     const { command } = await load();
     const { values, positionals } = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: true, strict: true });
     if (values.help) return print(USAGE), 0;
-    await command.run(positionals, values, controller.signal);
-    return 0;
+    const code = await command.run(positionals, values, controller.signal);
+    return typeof code === 'number' ? code : 0;
   } catch (error) {
     const usage = isUsageError(error);
     writeTo(2, `venv-pilot: ${describeError(error)}\n${usage ? USAGE + '\n' : ''}`);

@@ -13,8 +13,11 @@ export type Values = Record<string, string | boolean | (string | boolean)[] | un
 /** One CLI command: its options (beyond `--json` and `--help`) and what it does. */
 export interface Command {
   readonly options: NonNullable<ParseArgsConfig['options']>;
-  /** Resolves when done; throws {@link UsageError} (exit 2) or any other error (exit 1). */
-  run(positionals: string[], values: Values, signal: AbortSignal): Promise<void>;
+  /**
+   * Resolves when done, with the exit code when it is not 0 by default (`run` passes on its
+   * script's); throws {@link UsageError} (exit 2) or any other error (exit 1).
+   */
+  run(positionals: string[], values: Values, signal: AbortSignal): Promise<void | number>;
 }
 
 /**

@@ -15,3 +15,8 @@ export function probeCacheFile(cacheDir: string): string {
 export function seedCacheDir(cacheDir: string): string {
   return path.join(cacheDir, 'seed');
 }
+
+/** The folder of per-script environments inside a cache folder. */
+export function scriptsCacheDir(cacheDir: string): string {
+  return path.join(cacheDir, 'scripts');
+}

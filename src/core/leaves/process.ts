@@ -308,3 +308,47 @@ export async function startProcess(argv: readonly string[], options: Pick<RunOpt
     },
   };
 }
+
+/** How a process run by {@link runAttached} ended: its exit code, or the signal that ended it. */
+export type AttachedExit = { readonly code: number; readonly signal?: undefined } | { readonly code?: undefined; readonly signal: NodeJS.Signals };
+
+/**
+ * Runs `argv` in the foreground, as a shell would: the same terminal (stdin, stdout and stderr
+ * inherited), no shell, and this process waiting for it. Ctrl+C reaches the child from the
+ * terminal itself (it shares the foreground process group), so SIGINT is left to it; SIGTERM and
+ * SIGHUP sent to this process are passed on. `venv-pilot run` uses it to run a script as if
+ * Python had been started directly.
+ *
+ * @throws {ProcessError} when the program cannot be started (missing, not executable).
+ */
+export function runAttached(argv: readonly string[], options: Pick<RunOptions, 'cwd' | 'env' | 'log'> = {}): Promise<AttachedExit> {
+  const [file, ...args] = argv;
+  if (!file) return Promise.reject(new UserError('No command to run'));
+  const commandLine = formatCommandLine(argv);
+  options.log?.(commandLine);
+  // node:child_process directly, not execa: a script's start-up time is the user's, every millisecond of it.
+  const { spawn } = process.getBuiltinModule('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: options.cwd, env: { ...process.env, ...options.env } as NodeJS.ProcessEnv, stdio: 'inherit', windowsHide: false });
+    const passOn = (signal: NodeJS.Signals): void => {
+      child.kill(signal);
+    };
+    const ignore = (): void => undefined;
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', passOn);
+    process.on('SIGHUP', passOn);
+    const done = (): void => {
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', passOn);
+      process.off('SIGHUP', passOn);
+    };
+    child.once('error', (error) => {
+      done();
+      reject(new ProcessError(`Could not start \`${commandLine}\`: ${error.message}`, commandLine, undefined, '', '', false));
+    });
+    child.once('exit', (code, signal) => {
+      done();
+      resolve(signal ? { signal } : { code: code ?? 1 });
+    });
+  });
+}

@@ -35,6 +35,8 @@ export interface CreateVenvOptions {
   readonly requirements?: readonly string[];
   /** The parts of a `pyproject.toml` project installed after seeding: the project (editable), extras, dependency groups (see `parts/sources`). */
   readonly project?: ProjectSelection;
+  /** A script whose PEP 723 `# /// script` dependencies are installed after seeding. */
+  readonly script?: string;
   /** Replace an existing venv at `dest`. Never deletes a folder that is not a venv. */
   readonly clear?: boolean;
   /** `copies` copies the interpreter instead of linking it. */
@@ -112,10 +114,10 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
   const requirements = (options.requirements ?? []).map((r) => path.resolve(r));
   const missing = requirements.find((r) => !existsSync(r));
   if (missing) throw new UserError(`Requirements file ${missing} does not exist`);
-  const tracked: TrackedSources = { requirements, ...(options.project ? { project: { ...options.project, folder: path.resolve(options.project.folder) } } : {}) };
+  const tracked: TrackedSources = { requirements, ...(options.project ? { project: { ...options.project, folder: path.resolve(options.project.folder) } } : {}), ...(options.script ? { script: path.resolve(options.script) } : {}) };
   // What pip would reject (or a FIFO, a device, a 1 GB file, invalid TOML) stops here, before any folder is made.
   // Loaded here: most creations install nothing, and the parsers are a large share of create's start-up.
-  const install = requirements.length || tracked.project ? await import('../parts/sources').then(({ prepareInstall }) => prepareInstall(tracked)) : undefined;
+  const install = requirements.length || tracked.project || tracked.script ? await import('../parts/sources').then(({ prepareInstall }) => prepareInstall(tracked)) : undefined;
   // A line break would add keys to pyvenv.cfg and break every activation script.
   if (CONTROL.test(dir)) throw new UserError(`The venv folder ${JSON.stringify(dir)} contains a control character (a line break?); choose a plain folder name`);
   if (options.prompt !== undefined && CONTROL.test(options.prompt)) throw new UserError(`The prompt ${JSON.stringify(options.prompt)} contains a control character (a line break?); give it as one line of text`);

@@ -5,11 +5,12 @@
  * extra (PEP 621) and each dependency group (PEP 735). Whatever is tracked becomes one list of
  * requirement items for the sync plan and one pip command line for the install.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DependencyGroupError, expandDependencyGroup, normalizeGroupName, PyprojectSyntaxError, readPyproject, type DependencyString, type Pyproject } from '../leaves/pyproject';
 import { firstProblem, parseDependencyString, parseRequirementSet, type ErrorItem, type ParsedRequirements, type RequirementItem, type RequirementsItem, type SourceRange } from '../leaves/requirements/parser';
 import { compareVersions } from '../leaves/requirements/pep440';
+import { parseScriptMetadata, type ScriptMetadata } from '../leaves/scriptMetadata';
 import { UserError } from '../leaves/errors';
 import { installedDistributions } from './pip/installed';
 
@@ -34,6 +35,8 @@ export interface TrackedSources {
   /** Requirements files, absolute; their includes are followed. */
   readonly requirements: readonly string[];
   readonly project?: ProjectSelection;
+  /** A script (absolute path) whose PEP 723 `# /// script` block's dependencies are tracked. */
+  readonly script?: string;
 }
 
 /** One thing a folder offers to install, as the Create Environment picker and `venv-pilot sources` show it. */
@@ -169,7 +172,7 @@ export function sourceIds(tracked: TrackedSources, folder: string): string[] {
 }
 
 /** True when nothing is tracked. */
-export const isEmptySelection = (tracked: TrackedSources): boolean => tracked.requirements.length === 0 && !tracked.project;
+export const isEmptySelection = (tracked: TrackedSources): boolean => tracked.requirements.length === 0 && !tracked.project && !tracked.script;
 
 /** The tracked set in a few words: `requirements.txt, demo [socks], group dev`. */
 export function describeSources(tracked: TrackedSources): string {
@@ -178,13 +181,14 @@ export function describeSources(tracked: TrackedSources): string {
   if (project?.self) parts.push(`${path.basename(project.folder)}${project.extras.length ? ` [${project.extras.join(',')}]` : ''}`);
   else if (project?.extras.length) parts.push(`extra${project.extras.length > 1 ? 's' : ''} ${project.extras.join(', ')}`);
   if (project?.groups.length) parts.push(`group${project.groups.length > 1 ? 's' : ''} ${project.groups.join(', ')}`);
+  if (tracked.script) parts.push(`the dependencies of ${path.basename(tracked.script)}`);
   return parts.join(', ') || 'nothing';
 }
 
 /** A key that changes whenever the tracked set does (not the files' contents): part of the sync stamp. */
 export function sourcesKey(tracked: TrackedSources): string {
   const project = tracked.project;
-  return JSON.stringify({ requirements: [...tracked.requirements].sort(), ...(project ? { project: { folder: project.folder, self: project.self, extras: [...project.extras].sort(), groups: [...project.groups].sort() } } : {}) });
+  return JSON.stringify({ requirements: [...tracked.requirements].sort(), ...(tracked.script ? { script: tracked.script } : {}), ...(project ? { project: { folder: project.folder, self: project.self, extras: [...project.extras].sort(), groups: [...project.groups].sort() } } : {}) });
 }
 
 /** A tracked set read for planning and installing. */
@@ -195,6 +199,8 @@ export interface ReadSources {
   readonly declaredProjects: ReadonlySet<string>;
   /** The pyproject.toml read, if any. */
   readonly pyproject?: Pyproject;
+  /** The script's metadata block read, if a script is tracked and has one. */
+  readonly script?: ScriptMetadata;
 }
 
 const errorAt = (range: SourceRange, message: string): ErrorItem => ({ kind: 'error', range, code: 'syntax', message });
@@ -214,10 +220,12 @@ function editableItem(folder: string, extras: readonly string[], range: SourceRa
  */
 export function readSources(tracked: TrackedSources, env?: Readonly<Record<string, string | undefined>>): ReadSources {
   const fromFiles = parseRequirementSet(tracked.requirements, env);
+  const script = tracked.script === undefined ? undefined : readScriptSource(tracked.script);
   const project = tracked.project;
-  if (!project) return { parsed: fromFiles, declaredProjects: new Set() };
-  const items: RequirementsItem[] = [...fromFiles.items];
-  const files = [...fromFiles.files];
+  if (!project && !script) return { parsed: fromFiles, declaredProjects: new Set() };
+  const items: RequirementsItem[] = [...fromFiles.items, ...(script?.items ?? [])];
+  const files = [...fromFiles.files, ...(tracked.script ? [tracked.script] : [])];
+  if (!project) return { parsed: { items, files }, declaredProjects: new Set(), ...(script?.metadata ? { script: script.metadata } : {}) };
   const declaredProjects = new Set<string>();
   const pyprojectFile = path.join(project.folder, 'pyproject.toml');
   let pyproject: Pyproject | undefined;
@@ -265,7 +273,20 @@ export function readSources(tracked: TrackedSources, env?: Readonly<Record<strin
       items.push(errorAt(error.range ?? fileStart(pyprojectFile), error.message));
     }
   }
-  return { parsed: { items, files }, declaredProjects, ...(pyproject ? { pyproject } : {}) };
+  return { parsed: { items, files }, declaredProjects, ...(pyproject ? { pyproject } : {}), ...(script?.metadata ? { script: script.metadata } : {}) };
+}
+
+/** A script's PEP 723 dependencies as items (its block's problems as errors), and the block. */
+function readScriptSource(file: string): { items: RequirementsItem[]; metadata?: ScriptMetadata } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { items: [errorAt(fileStart(file), `could not be read: ${(error as Error).message}`)] };
+  }
+  const metadata = parseScriptMetadata(text, file);
+  if (!metadata) return { items: [] };
+  return { items: [...metadata.problems.map((p) => errorAt(p.range, p.message)), ...metadata.dependencies.map((d) => parseDependencyString(d.text, d.range))], metadata };
 }
 
 /** An extra's dependencies; extra names compare normalized (PEP 685). */
@@ -285,6 +306,7 @@ export const PIP_GROUP_VERSION = '25.1';
  */
 export function installArgs(tracked: TrackedSources, read: ReadSources, pipVersion: string | undefined): string[] {
   const args = tracked.requirements.flatMap((file) => ['-r', file]);
+  args.push(...(read.script?.dependencies.map((d) => d.text) ?? []));
   const project = tracked.project;
   const pyproject = read.pyproject;
   if (!project) return args;

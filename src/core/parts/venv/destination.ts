@@ -150,6 +150,16 @@ function isStale(lock: string): boolean {
   }
 }
 
+/** True when someone holds the lock folder `lock`: it exists, its holder still runs, and it is fresh. */
+export function lockIsHeld(lock: string): boolean {
+  try {
+    statSync(lock);
+  } catch {
+    return false;
+  }
+  return !ownerIsGone(lock) && !isStale(lock);
+}
+
 /**
  * Takes the lock folder `lock` with an atomic `mkdir` and marks it with this process. `false`
  * when another process holds it.
@@ -189,12 +199,22 @@ export function lockPath(dir: string): string {
  * @throws {UserError} when the lock folder cannot be made (permissions, a full disk).
  * @throws whatever `work` throws, after releasing the lock.
  */
-export async function withDestinationLock<T>(dir: string, work: () => Promise<T>, options: { signal?: AbortSignal; onWait?: () => void } = {}): Promise<T> {
+export function withDestinationLock<T>(dir: string, work: () => Promise<T>, options: { signal?: AbortSignal; onWait?: () => void } = {}): Promise<T> {
   ensureFolder(path.dirname(dir));
-  const lock = lockPath(dir);
+  return withLock(lockPath(dir), `another creation of ${dir}`, work, options);
+}
+
+/**
+ * Holds the lock folder `lock` while `work` runs, as {@link withDestinationLock} describes;
+ * `what` names the holder in the message of a cancelled wait.
+ *
+ * @throws {CancelledError} when `signal` aborts while waiting.
+ * @throws {UserError} when the lock folder cannot be made.
+ */
+export async function withLock<T>(lock: string, what: string, work: () => Promise<T>, options: { signal?: AbortSignal; onWait?: () => void } = {}): Promise<T> {
   let told = false;
   while (!tryLock(lock)) {
-    if (options.signal?.aborted) throw new CancelledError(`Waiting for another creation of ${dir}`);
+    if (options.signal?.aborted) throw new CancelledError(`Waiting for ${what}`);
     // A holder killed outright leaves its lock behind: take it over once nobody holds it.
     if (ownerIsGone(lock) || isStale(lock)) {
       rmSync(lock, { recursive: true, force: true });
