@@ -36,6 +36,24 @@ export async function virtualenvPeer(): Promise<string[] | undefined> {
   return [python, '-m', 'virtualenv'];
 }
 
+/**
+ * uv from the package index (its wheel carries the binary), installed once beside virtualenv.
+ *
+ * @returns the path of the `uv` binary, or undefined when it cannot be installed.
+ */
+export async function uvPeer(): Promise<string | undefined> {
+  const venv = path.join(peersDir(), 'venv');
+  const uv = path.join(venv, 'bin', 'uv');
+  if (existsSync(uv)) return uv;
+  if (!(await virtualenvPeer())) return skip('uv', 'there is no peers venv to install it into');
+  try {
+    await run([path.join(venv, 'bin', 'python'), '-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', 'uv'], { timeoutMs: 300_000 });
+  } catch (error) {
+    return skip('uv', `pip could not install it from the package index (${error instanceof Error ? error.message : error})`);
+  }
+  return existsSync(uv) ? uv : skip('uv', `its wheel installed no ${uv}`);
+}
+
 function skip(peer: string, reason: string): undefined {
   console.log(`  (${peer} is not compared: ${reason})`);
   return undefined;

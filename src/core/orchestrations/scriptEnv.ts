@@ -21,7 +21,6 @@ import type { BaseInterpreter } from '../parts/discovery/types';
 import { storableIndexSettings } from '../parts/pip/indexState';
 import type { PipSettings } from '../parts/pip/install';
 import { lockIsHeld, removeCreated, withLock } from '../parts/venv/destination';
-import { createVenv } from './create';
 
 /** The manifest file in a script environment; written last, so its presence means "ready", and its mtime is the last use. */
 export const SCRIPT_MANIFEST = 'venv-pilot-script.json';
@@ -188,6 +187,8 @@ export async function ensureScriptEnv(options: ScriptEnvOptions): Promise<Script
       return { dir, python, created: false };
     }
     options.onProgress?.(`Creating the environment of ${path.basename(requirements.script)} at ${dir}`);
+    // Loaded only to create: a warm run never pays for the creator, seeder and installer.
+    const { createVenv } = await import('./create');
     await createVenv({
       interpreter,
       dest: dir,
