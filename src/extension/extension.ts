@@ -7,6 +7,7 @@ import { createEnvironment } from './commands/createEnvironment';
 import { freezeEnvironment } from './commands/freezeEnvironment';
 import { recreateEnvironment } from './commands/recreateEnvironment';
 import { rediscover } from './commands/rediscover';
+import { runScript } from './commands/runScript';
 import { selectInterpreter } from './commands/selectInterpreter';
 import { showLog } from './commands/showLog';
 import { syncEnvironment } from './commands/syncEnvironment';
@@ -27,6 +28,7 @@ import type { CommandHandler, Services } from './services';
 import type { VenvPilotApi } from './testApi';
 import { createStatusBar } from './statusBar';
 import { registerTerminalEnvironment } from './terminalEnvironment';
+import { registerScriptEnvironments } from './scripts/scriptEnvironments';
 
 /** Every command, by the id package.json contributes: one place to see what the extension offers. */
 const COMMANDS: Readonly<Record<string, (services: Services) => CommandHandler>> = {
@@ -38,6 +40,7 @@ const COMMANDS: Readonly<Record<string, (services: Services) => CommandHandler>>
   'venvPilot.recreateEnvironment': recreateEnvironment,
   'venvPilot.cleanUpEnvironments': cleanUpEnvironments,
   'venvPilot.freezeEnvironment': freezeEnvironment,
+  'venvPilot.runScript': runScript,
 };
 
 export function activate(context: vscode.ExtensionContext): PublicApi | VenvPilotApi {
@@ -66,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): PublicApi | VenvPilo
     startLanguageClient(services),
     registerPythonExtensionInterop(services),
     registerTerminalEnvironment(services),
+    registerScriptEnvironments(services),
     requirementsWatcher,
     // A folder without a stored choice uses the venv discovery finds inside it.
     interpreters.onDidChange(() => health.refresh()),

@@ -27,6 +27,8 @@ export interface Settings {
   readonly seedFindLinks: readonly string[];
   /** `pip.*` plus VS Code's `http.proxy`: index settings for pip; empty values leave pip.conf in charge. */
   readonly pip: PipSettings;
+  /** `scripts.maxAgeDays`: script environments unused for longer are deleted in the background, days. */
+  readonly scriptsMaxAgeDays: number;
 }
 
 /** Reads the settings for a resource scope (a workspace folder), falling back to the declared defaults. */
@@ -38,6 +40,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     extraSearchPaths: config.get<string[]>('discovery.extraSearchPaths', []),
     excludePaths: config.get<string[]>('discovery.excludePaths', []),
     syncOnChange: config.get<'auto' | 'prompt' | 'off'>('requirements.syncOnChange', 'prompt'),
+    scriptsMaxAgeDays: config.get('scripts.maxAgeDays', 30),
     exactSync: config.get('requirements.exact', false),
     freezeFile: config.get('freeze.file', 'requirements.lock'),
     freezeOnChange: config.get<'auto' | 'off'>('freeze.onChange', 'off'),

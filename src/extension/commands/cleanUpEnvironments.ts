@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { readPyvenvCfg } from '../../core/leaves/layout';
 import { venvHealth } from '../../core/parts/venv/health';
+import { listScriptEnvs } from '../../core/orchestrations/scriptEnv';
 import { localFolders } from '../folders';
 import type { CommandHandler, Services } from '../services';
 
@@ -30,7 +31,7 @@ const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)
 /**
  * "Venv Pilot: Clean Up Environments": every venv discovery knows (workspace, pyenv-virtualenv,
  * WORKON_HOME, pipenv, poetry, hatch) plus broken ones it reported, with size, last change and
- * health; deletes the ticked ones after confirmation. Never deletes a folder without pyvenv.cfg.
+ * health, and the script environments in the cache with their script and last run; deletes the ticked ones after confirmation. Never deletes a folder without pyvenv.cfg.
  * Resolves to the folders deleted.
  */
 export function cleanUpEnvironments(services: Services): CommandHandler {
@@ -43,6 +44,18 @@ export function cleanUpEnvironments(services: Services): CommandHandler {
       const changed = statSync(dir).mtime.toISOString().slice(0, 10);
       return { label: path.basename(dir), description: [megabytes(folderSize(dir)), `changed ${changed}`, health.ok ? '' : '$(error) broken'].filter(Boolean).join(' · '), detail: dir, dir, picked: !health.ok };
     });
+    // Script environments live in the cache, one per script and requirement set: name the script and the last run.
+    for (const env of listScriptEnvs()) {
+      if (!readPyvenvCfg(env.dir)) continue;
+      const script = env.manifest?.script;
+      items.push({
+        label: script ? `$(play) ${path.basename(script)}` : `$(warning) ${path.basename(env.dir)}`,
+        description: [megabytes(env.size), `last run ${new Date(env.lastUsed).toISOString().slice(0, 10)}`, script ? `script environment of ${script}` : 'unfinished script environment'].join(' · '),
+        detail: env.dir,
+        dir: env.dir,
+        picked: !script,
+      });
+    }
     const picked = await services.quickInputs.pickMany({ title: 'Clean Up Environments', placeholder: 'Tick the environments to delete (broken ones are ticked)', items });
     if (!picked?.length) return [];
     const answer = await services.quickInputs.pickOne({
