@@ -63,6 +63,7 @@ describe('sync plan', () => {
     const plan = planSync(parseRequirementsFile(file), installedDistributions(venv.dir), interpreter.markerEnvironment ?? {}, { exact: true });
     assert.deepEqual(plan.install, []);
     assert.deepEqual(plan.uninstall.map((d) => d.name), ['wrasse'], 'remora and barnacle are required through pilotfish[shiny]; pip stays');
+    assert.deepEqual(Object.fromEntries(plan.roles), { pilotfish: 'required', remora: 'dependency', barnacle: 'dependency', pip: 'tooling', wrasse: 'extra' }, 'why each distribution is there');
   });
 });
 

@@ -27,7 +27,17 @@ export interface SyncPlan {
   readonly satisfied: readonly RequirementItem[];
   /** Requirements whose marker excludes this interpreter. */
   readonly skipped: readonly RequirementItem[];
+  /**
+   * Why each installed distribution (by normalised name) is there: `required` by a tracked
+   * source, a `dependency` of one of those (through `Requires-Dist`, markers and extras
+   * evaluated), the venv's `tooling` (pip, setuptools, wheel), or `extra`: nothing requires it,
+   * so an exact sync would remove it.
+   */
+  readonly roles: ReadonlyMap<string, PackageRole>;
 }
+
+/** Why a distribution is installed; see {@link SyncPlan.roles}. */
+export type PackageRole = 'required' | 'dependency' | 'tooling' | 'extra';
 
 /** Never uninstalled by an exact sync: the venv's own tooling. */
 const TOOLING = new Set(['pip', 'setuptools', 'wheel', 'distribute']);
@@ -192,14 +202,11 @@ export function planSync(parsed: ParsedRequirements, installed: readonly Install
     else if (root && dist && !declared && !dependenciesMet(root, byName, environment)) install.push({ requirement: item, reason: 'dependency', installed: dist.version });
     else satisfied.push(item);
   }
-  const uninstall = options.exact ? unrequired(roots, installed, byName, environment) : [];
-  return { install, uninstall, satisfied, skipped };
-}
-
-/** Installed distributions not reachable from `roots` through `Requires-Dist`. */
-function unrequired(roots: readonly Needed[], installed: readonly InstalledDistribution[], byName: ReadonlyMap<string, InstalledDistribution>, environment: MarkerEnvironment): InstalledDistribution[] {
-  const required = walkRequires(roots, byName, environment, () => undefined);
-  return installed.filter((d) => !required.has(d.normalizedName) && !TOOLING.has(d.normalizedName));
+  const reached = walkRequires(roots, byName, environment, () => undefined);
+  const direct = new Set(roots.map((r) => r.name));
+  const roles = new Map(installed.map((d): [string, PackageRole] => [d.normalizedName, direct.has(d.normalizedName) ? 'required' : reached.has(d.normalizedName) ? 'dependency' : TOOLING.has(d.normalizedName) ? 'tooling' : 'extra']));
+  const uninstall = options.exact ? installed.filter((d) => roles.get(d.normalizedName) === 'extra') : [];
+  return { install, uninstall, satisfied, skipped, roles };
 }
 
 /** The stamp a sync leaves in the venv, to notice later that requirements changed. */
