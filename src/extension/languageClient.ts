@@ -25,6 +25,16 @@ function restartPolicy(log: vscode.LogOutputChannel, { CloseAction, ErrorAction 
   };
 }
 
+/**
+ * The documents the server analyses: requirements files by language, and `pyproject.toml` files
+ * by name, whatever language an extension gives them (TOML, or none). The server tells the two
+ * apart by file name.
+ */
+const DOCUMENT_SELECTOR = [
+  { scheme: 'file', language: 'pip-requirements' },
+  { scheme: 'file', pattern: '**/pyproject.toml' },
+];
+
 /** The venv whose packages diagnostics check: the active folder's selection. */
 function activeVenv(services: Services): string | undefined {
   const folder = localFolders()[0];
@@ -33,8 +43,8 @@ function activeVenv(services: Services): string | undefined {
 
 /**
  * Starts the requirements language server (dist/server.js over IPC) once the first
- * `pip-requirements` document is open, so activation never pays for it: not even for loading the
- * client library, which is most of the extension's code and a bundle of its own
+ * `pip-requirements` document or `pyproject.toml` is open, so activation never pays for it: not
+ * even for loading the client library, which is most of the extension's code and a bundle of its own
  * (dist/languageclient.js). Its lifetime is its own: the returned disposable stops the client and
  * everything registered for it, apart from the extension's subscriptions. It is told the active
  * venv at start and whenever the selection or the venv's packages change.
@@ -60,7 +70,7 @@ export function startLanguageClient(services: Services): vscode.Disposable {
       'Venv Pilot Requirements',
       { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } },
       {
-        documentSelector: [{ scheme: 'file', language: 'pip-requirements' }],
+        documentSelector: DOCUMENT_SELECTOR,
         initializationOptions: { venv: activeVenv(services) },
         outputChannel: services.log,
         traceOutputChannel: services.log,
@@ -74,9 +84,10 @@ export function startLanguageClient(services: Services): vscode.Disposable {
     void started.start().catch((error: unknown) => services.log.error(`The requirements language server did not start: ${String(error)}`));
     return started;
   };
-  const isRequirements = (document: vscode.TextDocument): boolean => document.languageId === 'pip-requirements' && document.uri.scheme === 'file';
-  if (vscode.workspace.textDocuments.some(isRequirements)) start();
-  const opened = vscode.workspace.onDidOpenTextDocument((document) => isRequirements(document) && start());
+  // The selector itself decides, so a pyproject.toml starts the server just as a requirements file does.
+  const isServed = (document: vscode.TextDocument): boolean => vscode.languages.match(DOCUMENT_SELECTOR, document) > 0;
+  if (vscode.workspace.textDocuments.some(isServed)) start();
+  const opened = vscode.workspace.onDidOpenTextDocument((document) => isServed(document) && start());
   return new vscode.Disposable(() => {
     disposed = true;
     opened.dispose();

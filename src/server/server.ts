@@ -1,6 +1,8 @@
 /**
  * The requirements language server (LSP 3.17 over vscode-languageserver). The extension starts it
  * as dist/server.js over IPC; other editors start `venv-pilot lsp --stdio` (or dist/server.js --stdio).
+ * It serves pip requirements files and `pyproject.toml` files: analysis.ts tells them apart by the
+ * file's name, since clients name the language of either differently (or not at all).
  *
  * Client -> server: initializationOptions `{ venv?: string }`, and the notification
  * `venvPilot/activeEnvironment` `{ venv?: string }` when the selection changes; the server
@@ -139,7 +141,8 @@ export function startServer(connection: Connection = process.argv.includes('--st
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        completionProvider: { triggerCharacters: ['-', '=', ' '] },
+        // `"` opens a dependency string in pyproject.toml: names are offered as it opens.
+        completionProvider: { triggerCharacters: ['-', '=', ' ', '"'] },
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         documentLinkProvider: { resolveProvider: false },
       },

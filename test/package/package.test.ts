@@ -3,7 +3,7 @@
  * Each ships exactly its include list, and nothing the running code needs is missing.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
@@ -59,11 +59,15 @@ describe('the CLI package (npm pack)', () => {
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     assert.ok(packed);
     const files = packed.files.map((f) => f.path).sort();
-    assert.deepEqual(files.filter((f) => !/^(dist\/cli\.js|dist\/execa\.js|dist\/package\.json|dist\/cli\/[\w-]+\.js|python\/probe\.py|package\.json|README\.md|LICENSE)$/.test(f)), []);
-    assert.ok(files.includes('dist/cli.js') && files.includes('python/probe.py'));
+    assert.deepEqual(files.filter((f) => !/^(dist\/cli\.js|dist\/(execa|toml)\.js|dist\/package\.json|dist\/cli\/[\w-]+\.js|python\/probe\.py|package\.json|README\.md|LICENSE)$/.test(f)), []);
+    for (const file of ['dist/cli.js', 'dist/execa.js', 'dist/toml.js', 'python/probe.py']) assert.ok(files.includes(file), `${file} is missing`);
     // A fresh npm cache and --offline: the package has no dependencies to fetch.
     const env = { npm_config_cache: path.join(scratch, 'npm-cache'), XDG_CACHE_HOME: path.join(scratch, 'cache') };
     const found = await run(['npx', '--yes', '--offline', '--package', path.join(scratch, packed.filename), 'venv-pilot', 'find', '3.12'], { cwd: scratch, env });
     assert.equal(found.stdout, pyenvPython('3.12'));
+    // The TOML parser is a bundle of its own, loaded the first time a pyproject.toml is read.
+    writeFileSync(path.join(scratch, 'pyproject.toml'), '[project]\nname = "app"\ndependencies = ["remora"]\n');
+    const sources = await run(['npx', '--yes', '--offline', '--package', path.join(scratch, packed.filename), 'venv-pilot', 'sources', scratch], { cwd: scratch, env });
+    assert.match(sources.stdout, /^\* project +1 requirement from \[project\]/);
   });
 });

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, Hover } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, Hover, TextEdit } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { run } from '../../src/core/leaves/process';
+import { parsePyproject } from '../../src/core/leaves/pyproject';
 import { createVenv } from '../../src/core/orchestrations/create';
 import { startLsp, type LspSession } from '../fixtures/lspClient';
 import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
@@ -199,5 +201,144 @@ describe('language server over stdio (venv-pilot lsp --stdio)', () => {
     await session.connection.sendNotification('venvPilot/activeEnvironment', { venv: empty.dir });
     const notInstalled = (await again).diagnostics.filter((d) => d.code === 'not-installed').map((d) => d.message);
     assert.ok(notInstalled.includes('pilotfish is not installed in empty-env'), notInstalled.join('; '));
+  });
+
+  describe('pyproject.toml: dependencies, extras and dependency groups', () => {
+    const PYPROJECT = [
+      '[project]', // 0
+      'name = "demo"', // 1
+      'version = "0.1.0"', // 2
+      'dependencies = [', // 3
+      `  "pilotfish>=2; python_version >= '3'",`, // 4
+      '  "remora==0.3.0",', // 5
+      '  "barnacle",', // 6
+      `  "only-win; sys_platform == 'win32'",`, // 7
+      '  "flask~=2..0",', // 8
+      '  "REMORA",', // 9
+      ']', // 10
+      '', // 11
+      '[project.optional-dependencies]', // 12
+      'docs = ["kelp>=3", "click; python_version <"]', // 13
+      'bad = "kelp"', // 14
+      '', // 15
+      '[dependency-groups]', // 16
+      'test = ["pilotfsh", "remora<0.3"]', // 17
+      'dev = [{include-group = "test"}, "kelp"]', // 18
+      'loop-a = [{include-group = "loop-b"}]', // 19
+      'loop-b = [{include-group = "loop-a"}]', // 20
+      'typo = [{include-group = "tset"}]', // 21
+      '',
+    ].join('\n');
+    let file: string;
+    let pyproject: string;
+    let found: Diagnostic[];
+
+    before(async () => {
+      // The suite above ends on another venv: come back to the one with the packages.
+      await session.connection.sendNotification('venvPilot/activeEnvironment', { venv: path.join(root, '.venv') });
+      file = path.join(root, 'pyproject.toml');
+      const published = session.nextDiagnostics(pathToFileURL(file).toString());
+      // The client names the language as it likes (the fixture says pip-requirements): the server goes by the file name.
+      pyproject = await session.open(file, PYPROJECT);
+      found = (await published).diagnostics;
+    });
+
+    const edited = (edits: readonly TextEdit[] | undefined): string => TextDocument.applyEdits(TextDocument.create(pyproject, 'toml', 1, PYPROJECT), [...(edits ?? [])]);
+    const actionsAt = async (line: number): Promise<CodeAction[]> =>
+      (await session.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: pyproject }, range: range(line, 0, 0), context: { diagnostics: found.filter((d) => d.range.start.line === line) } })) as CodeAction[];
+
+    it('flags each dependency string at its characters inside the quotes, list by list, and bad includes and shapes', () => {
+      assert.deepEqual(found.map((d) => [d.code, d.message, d.range]), [
+        ['version-mismatch', 'installed 1.0.0, required >=2', range(4, 12, 15)],
+        ['not-installed', 'barnacle is not installed in .venv', range(6, 3, 11)],
+        ['invalid-specifier', `Invalid requirement: 'flask~=2..0': Invalid version specifier "~=2..0".`, range(8, 3, 14)],
+        ['duplicate', 'REMORA is already required on line 6', range(9, 3, 9)],
+        ['invalid-marker', `Invalid requirement: 'click; python_version <': Expected a marker variable or a quoted string after "<".`, range(13, 20, 43)],
+        ['invalid-pyproject', '[project.optional-dependencies] bad must be an array of strings (PEP 621)', range(14, 6, 12)],
+        ['not-installed', 'pilotfsh is not installed in .venv; did you mean pilotfish?', range(17, 9, 17)],
+        ['version-mismatch', 'installed 0.3.0, required <0.3', range(17, 27, 31)],
+        ['include-cycle', 'Dependency group include cycle in pyproject.toml: loop-b -> loop-a -> loop-b', range(19, 10, 36)],
+        ['include-cycle', 'Dependency group include cycle in pyproject.toml: loop-a -> loop-b -> loop-a', range(20, 10, 36)],
+        ['unknown-group', 'pyproject.toml has no dependency group tset (it has test, dev, loop-a, loop-b, typo)', range(21, 8, 32)],
+      ]);
+      const lines = new Set(found.map((d) => d.range.start.line));
+      for (const line of [5, 7, 18]) assert.ok(!lines.has(line), `line ${line}: installed and satisfied, excluded by its marker, or a valid include`);
+      assert.ok(!found.some((d) => d.range.start.line === 13 && d.range.start.character < 20), 'kelp>=3 is installed as 3.1.0');
+    });
+
+    it('hovers a dependency string with the installed version and metadata, and nothing between strings', async () => {
+      const hoverAt = (line: number, character: number): Promise<Hover | null> => session.connection.sendRequest('textDocument/hover', { textDocument: { uri: pyproject }, position: { line, character } });
+      const pilotfish = await hoverAt(4, 5);
+      assert.match(JSON.stringify(pilotfish?.contents), /pilotfish 1\.0\.0\*\* installed, does not satisfy >=2.*Guides you to the right venv/);
+      assert.deepEqual(pilotfish?.range, range(4, 3, 12));
+      assert.match(JSON.stringify((await hoverAt(13, 10))?.contents), /kelp 3\.1\.0\*\* installed, satisfies >=3/);
+      assert.match(JSON.stringify((await hoverAt(6, 11))?.contents), /barnacle\*\*: not installed in \.venv/, 'the end of a string is in it');
+      assert.equal(await hoverAt(13, 18), null);
+      assert.equal(await hoverAt(0, 3), null);
+    });
+
+    it('pins to the installed version inside the TOML string, leaving valid TOML', async () => {
+      const dependencies = (await actionsAt(4)).find((a) => a.title === 'Pin to installed version (==1.0.0)');
+      assert.deepEqual(dependencies?.edit?.changes?.[pyproject], [{ range: range(4, 12, 15), newText: '==1.0.0' }]);
+      assert.deepEqual(parsePyproject(edited(dependencies?.edit?.changes?.[pyproject]), file).dependencies[0]?.text, `pilotfish==1.0.0; python_version >= '3'`);
+      const group = await actionsAt(17);
+      const pin = group.find((a) => a.title === 'Pin to installed version (==0.3.0)');
+      const pinned = parsePyproject(edited(pin?.edit?.changes?.[pyproject]), file).groups.get('test');
+      assert.deepEqual(pinned?.map((e) => (e.kind === 'requirement' ? e.dependency.text : e.group)), ['pilotfsh', 'remora==0.3.0']);
+      assert.deepEqual(group.find((a) => a.title === 'Change to pilotfish')?.edit?.changes?.[pyproject], [{ range: range(17, 9, 17), newText: 'pilotfish' }]);
+      assert.ok(group.some((a) => a.title === 'Sync environment now'));
+    });
+
+    it('removes a duplicate string from its array, leaving valid TOML', async () => {
+      const remove = (await actionsAt(9)).find((a) => a.title === 'Remove duplicate');
+      assert.deepEqual(remove?.edit?.changes?.[pyproject], [{ range: { start: { line: 9, character: 0 }, end: { line: 10, character: 0 } }, newText: '' }]);
+      assert.deepEqual(
+        parsePyproject(edited(remove?.edit?.changes?.[pyproject]), file).dependencies.map((d) => d.text),
+        [`pilotfish>=2; python_version >= '3'`, 'remora==0.3.0', 'barnacle', `only-win; sys_platform == 'win32'`, 'flask~=2..0'],
+      );
+      const inline = path.join(root, 'inline', 'pyproject.toml');
+      const published = session.nextDiagnostics(pathToFileURL(inline).toString());
+      const text = '[project]\nname = "inline"\ndependencies = ["kelp", "remora", "kelp"]\n';
+      const uri = await session.open(inline, text);
+      const duplicate = (await published).diagnostics;
+      assert.deepEqual(duplicate.map((d) => [d.code, d.message, d.range]), [['duplicate', 'kelp is already required on line 3', range(2, 35, 39)]]);
+      const actions = (await session.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: range(2, 35, 35), context: { diagnostics: duplicate } })) as CodeAction[];
+      const edits = actions.find((a) => a.title === 'Remove duplicate')?.edit?.changes?.[uri] ?? [];
+      assert.equal(TextDocument.applyEdits(TextDocument.create(uri, 'toml', 1, text), [...edits]), '[project]\nname = "inline"\ndependencies = ["kelp", "remora"]\n');
+    });
+
+    it('completes names and versions inside a dependency string only', async () => {
+      const complete = async (line: number, character: number): Promise<string[]> =>
+        ((await session.connection.sendRequest('textDocument/completion', { textDocument: { uri: pyproject }, position: { line, character } })) as CompletionItem[]).map((i) => i.label);
+      const names = await complete(6, 3);
+      for (const name of ['pilotfish', 'remora', 'kelp']) assert.ok(names.includes(name), `${name} offered: ${names.join(', ')}`);
+      assert.ok(!names.some((n) => n.startsWith('-')), 'no option names');
+      assert.deepEqual(await complete(5, 11), ['0.3.0']);
+      assert.deepEqual(await complete(3, 0), [], 'not in a string');
+      assert.deepEqual(await complete(1, 9), [], 'a string that is not a dependency');
+      assert.deepEqual(await complete(4, 28), [], 'in a marker');
+    });
+
+    it('reports invalid TOML where the parser stopped, and nothing else', async () => {
+      const broken = path.join(root, 'broken', 'pyproject.toml');
+      const published = session.nextDiagnostics(pathToFileURL(broken).toString());
+      await session.open(broken, '[project]\ndependencies = ["barnacle",\nname = "x"\n');
+      const diagnostics = (await published).diagnostics;
+      assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['syntax', 2]]);
+      assert.match(diagnostics[0]?.message ?? '', /^not valid TOML: /);
+    });
+
+    it('flags no package as not installed without an active environment', async () => {
+      const bare = tempDir();
+      const alone = await startLsp(bare);
+      try {
+        const file = path.join(bare, 'pyproject.toml');
+        const published = alone.nextDiagnostics(pathToFileURL(file).toString());
+        await alone.open(file, '[project]\nname = "bare"\ndependencies = ["barnacle>=9", "flask~=2..0"]\n');
+        assert.deepEqual((await published).diagnostics.map((d) => [d.code, d.range]), [['invalid-specifier', range(2, 32, 43)]]);
+      } finally {
+        await alone.close();
+      }
+    });
   });
 });

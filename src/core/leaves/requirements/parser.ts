@@ -883,7 +883,7 @@ function includeTarget(target: string, file: string): { resolved: string } | { e
  */
 export function parseDependencyString(text: string, range: SourceRange): RequirementItem | ErrorItem {
   const parsed = packagingRequirement(text);
-  if (isProblem(parsed)) return { kind: 'error', range, code: parsed.code, message: `Invalid requirement: '${clipForMessage(text)}': ${clipForMessage(parsed.message)}` };
+  if (isProblem(parsed)) return { kind: 'error', range, code: parsed.code, message: `Invalid requirement: '${clipForMessage(text)}': ${clipForMessage(parsed.message)}.` };
   return {
     kind: 'requirement',
     range,
