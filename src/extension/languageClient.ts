@@ -26,14 +26,18 @@ function restartPolicy(log: vscode.LogOutputChannel, { CloseAction, ErrorAction 
 }
 
 /**
- * The documents the server analyses: requirements files by language, and `pyproject.toml` files
- * by name, whatever language an extension gives them (TOML, or none). The server tells the two
- * apart by file name.
+ * The documents the server analyses: requirements files by language, `pyproject.toml` files by
+ * name, whatever language an extension gives them (TOML, or none), and Python scripts (for their
+ * PEP 723 block). The server tells them apart by file name.
  */
 const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'pip-requirements' },
   { scheme: 'file', pattern: '**/pyproject.toml' },
+  { scheme: 'file', language: 'python' },
 ];
+
+/** A script's inline metadata opens with this line (PEP 723); other Python files never start the server. */
+const SCRIPT_BLOCK = /^# \/\/\/ script$/m;
 
 /** The venv whose packages diagnostics check: the active folder's selection. */
 function activeVenv(services: Services): string | undefined {
@@ -85,7 +89,7 @@ export function startLanguageClient(services: Services): vscode.Disposable {
     return started;
   };
   // The selector itself decides, so a pyproject.toml starts the server just as a requirements file does.
-  const isServed = (document: vscode.TextDocument): boolean => vscode.languages.match(DOCUMENT_SELECTOR, document) > 0;
+  const isServed = (document: vscode.TextDocument): boolean => vscode.languages.match(DOCUMENT_SELECTOR, document) > 0 && (document.languageId !== 'python' || SCRIPT_BLOCK.test(document.getText()));
   if (vscode.workspace.textDocuments.some(isServed)) start();
   const opened = vscode.workspace.onDidOpenTextDocument((document) => isServed(document) && start());
   return new vscode.Disposable(() => {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type CompletionItem, type Diagnostic, type DocumentLink, type Hover, type Range } from 'vscode-languageserver';
 import { COMMAND_LINE_ONLY_OPTIONS, REQUIREMENTS_OPTIONS, type RequirementsOption } from '../core/leaves/requirements/options';
 import { DependencyGroupError, expandDependencyGroup, normalizeGroupName, parsePyproject, PyprojectSyntaxError, type DependencyString, type Pyproject } from '../core/leaves/pyproject';
+import { parseScriptMetadata, type ScriptMetadata } from '../core/leaves/scriptMetadata';
 import { parseDependencyString, parseRequirementsFile, parseRequirementsText, type RequirementItem, type RequirementsErrorCode, type RequirementsItem, type SourceRange } from '../core/leaves/requirements/parser';
 import { satisfies } from '../core/leaves/requirements/pep440';
 import { evaluateMarker, normalizeProjectName } from '../core/leaves/requirements/pep508';
@@ -293,6 +294,14 @@ export function isPyproject(file: string): boolean {
   return path.basename(file) === 'pyproject.toml';
 }
 
+/** True for a Python script, whose PEP 723 `# /// script` block (if any) holds dependency strings. */
+export function isScript(file: string): boolean {
+  return /\.pyw?$/i.test(file);
+}
+
+/** True for a document of dependency strings (a `pyproject.toml` or a script's block) rather than a requirements file. */
+const isDependencyDocument = (file: string): boolean => isPyproject(file) || isScript(file);
+
 /** A requirements document's items, each spanning its line. */
 function requirementsEntries(context: AnalysisContext, lines: readonly string[]): Entry[] {
   return parseRequirementsText(context.text, context.file, { env: context.env, lineCache: context.lineCache }).map((item) => ({ item, span: lineRange(item, lines) }));
@@ -303,7 +312,7 @@ function requirementsEntries(context: AnalysisContext, lines: readonly string[])
  * {@link isPyproject}) those of its dependency strings, TOML syntax, shape and dependency groups.
  */
 export function diagnose(context: AnalysisContext): Diagnostic[] {
-  return isPyproject(context.file) ? diagnosePyproject(context) : diagnoseRequirements(context);
+  return isDependencyDocument(context.file) ? diagnosePyproject(context) : diagnoseRequirements(context);
 }
 
 /** A requirements file's diagnostics: its items, plus its includes, and duplicates counted across them. */
@@ -338,7 +347,11 @@ function diagnoseRequirements(context: AnalysisContext): Diagnostic[] {
 }
 
 /** A `pyproject.toml` as analysis sees it: parsed, or the syntax error that stopped the parse. */
-type PyprojectDocument = { readonly lines: readonly string[] } & ({ readonly pyproject: Pyproject; readonly lists: readonly (readonly Entry[])[] } | { readonly syntaxError: PyprojectSyntaxError });
+type PyprojectDocument = { readonly lines: readonly string[] } & (
+  | { readonly pyproject: Pyproject; readonly lists: readonly (readonly Entry[])[] }
+  | { readonly script: ScriptMetadata | undefined; readonly lists: readonly (readonly Entry[])[] }
+  | { readonly syntaxError: PyprojectSyntaxError }
+);
 
 /** A dependency string's entry: its item placed at its characters, with its whole token when those are inside quotes. */
 function dependencyEntry(dependency: DependencyString, lines: readonly string[]): Entry {
@@ -357,6 +370,11 @@ function dependencyEntry(dependency: DependencyString, lines: readonly string[])
  */
 function readPyprojectDocument(context: AnalysisContext): PyprojectDocument {
   const lines = context.text.split(/\r\n|\r|\n/);
+  if (isScript(context.file)) {
+    // A script's block is one list; its text is the script's own, so ranges are the script's lines.
+    const script = parseScriptMetadata(context.text, context.file);
+    return { lines, script, lists: [(script?.dependencies ?? []).map((d) => dependencyEntry(d, lines))] };
+  }
   let pyproject: Pyproject;
   try {
     // A byte-order mark is the file's, not TOML (readPyproject drops it); a space in its place keeps the columns.
@@ -388,6 +406,15 @@ function diagnosePyproject(context: AnalysisContext): Diagnostic[] {
     const at = `${error.file}:${error.range.startLine + 1}:${error.range.startCharacter + 1}: `;
     push(toRange(error.range), error.message.startsWith(at) ? error.message.slice(at.length) : error.message, CODES.syntax);
     return diagnostics;
+  }
+  if ('script' in document) {
+    for (const problem of document.script?.problems ?? []) push(toRange(problem.range), problem.message, CODES.syntax);
+    const check = itemChecker(context, document.lines, push, { knownProjects: () => knownProjects(context.environment, [], context.file) });
+    for (const list of document.lists) {
+      const seen = new Map<string, Place>();
+      for (const entry of list) check(entry, seen);
+    }
+    return diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
   }
   const { pyproject, lists, lines } = document;
   for (const problem of pyproject.problems) push(toRange(problem.range), problem.message, CODES.invalidPyproject);
@@ -457,7 +484,7 @@ function optionHover(option: RequirementsOption | undefined): Hover | undefined 
  * cut to a line.
  */
 export function hover(context: AnalysisContext, line: number, character: number): Hover | undefined {
-  if (isPyproject(context.file)) {
+  if (isDependencyDocument(context.file)) {
     const document = readPyprojectDocument(context);
     const entry = entryAt(document, { line, character });
     return entry && requirementHover(context, document.lines, entry);
@@ -540,7 +567,7 @@ function isDirectory(dir: string): boolean {
  * from the venv and find-links.
  */
 export function complete(context: AnalysisContext, line: number, character: number): CompletionItem[] {
-  if (isPyproject(context.file)) {
+  if (isDependencyDocument(context.file)) {
     const document = readPyprojectDocument(context);
     // Only a string spelt as is: in one with escapes, characters and columns part ways.
     const entry = allEntries(document).find((e) => e.token && e.span.start.line === line && contains(e.span, { line, character }));
@@ -594,13 +621,15 @@ function elementRemoval(entry: Entry, lines: readonly string[]): Range | undefin
  * its TOML string, or removes the whole string from its array.
  */
 export function codeActions(context: AnalysisContext, uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
-  const document = isPyproject(context.file) ? readPyprojectDocument(context) : undefined;
+  const document = isDependencyDocument(context.file) ? readPyprojectDocument(context) : undefined;
   const lines = document?.lines ?? context.text.split(/\r\n|\r|\n/);
   const entries = document ? undefined : requirementsEntries(context, lines);
+  // A script's environment is its own, made by running it: the workspace's sync does not reach it.
+  const canSync = !isScript(context.file);
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     const entry = document ? entryAt(document, diagnostic.range.start) : entryOnLine(entries ?? [], diagnostic.range.start.line);
-    if (diagnostic.code === CODES.notInstalled || diagnostic.code === CODES.versionMismatch) {
+    if (canSync && (diagnostic.code === CODES.notInstalled || diagnostic.code === CODES.versionMismatch)) {
       actions.push({ title: 'Sync environment now', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title: 'Sync environment now', command: 'venvPilot.syncEnvironment' } });
     }
     if (diagnostic.code === CODES.versionMismatch && entry?.item.kind === 'requirement') {
@@ -623,7 +652,7 @@ export function codeActions(context: AnalysisContext, uri: string, diagnostics: 
 
 /** Links for `-r`/`-c` targets (files) and URLs; in a `pyproject.toml`, a requirement's `@ URL`. */
 export function documentLinks(context: AnalysisContext): DocumentLink[] {
-  const document = isPyproject(context.file) ? readPyprojectDocument(context) : undefined;
+  const document = isDependencyDocument(context.file) ? readPyprojectDocument(context) : undefined;
   const lines = document?.lines ?? context.text.split(/\r\n|\r|\n/);
   const links: DocumentLink[] = [];
   for (const entry of document ? allEntries(document) : requirementsEntries(context, lines)) {

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { createConnection, ProposedFeatures, StreamMessageWriter, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { RequirementsItem } from '../core/leaves/requirements/parser';
-import { codeActions, complete, diagnose, documentLinks, hover, type AnalysisContext } from './analysis';
+import { codeActions, complete, diagnose, documentLinks, hover, isScript, type AnalysisContext } from './analysis';
+import { findScriptEnv, scriptRequirementsOf, type ScriptRequirements } from '../core/orchestrations/scriptEnv';
 import { findVenv, loadEnvironment, type ActiveEnvironment } from './environment';
 import { ResyncingMessageReader } from './messageReader';
 import { ACTIVE_ENVIRONMENT_NOTIFICATION, type ActiveEnvironmentParams } from '../protocol';
@@ -101,12 +102,29 @@ export function startServer(connection: Connection = process.argv.includes('--st
   let environment: (ActiveEnvironment & { stamp: string }) | undefined;
 
   const currentEnvironment = (): ActiveEnvironment | undefined => (environment = loadEnvironment(venv, environment));
+  // A script's block is checked against its own environment (the one its last run made), when there is one.
+  const scriptEnvironments = new Map<string, ActiveEnvironment & { stamp: string }>();
+  const scriptEnvironment = (file: string, text: string): ActiveEnvironment | undefined => {
+    let requirements: ScriptRequirements;
+    try {
+      requirements = scriptRequirementsOf(file, text);
+    } catch {
+      // A block with a mistake still has an environment from its last run to check the rest against.
+      requirements = { script: file, source: 'inline', requirements: [] };
+    }
+    const dir = findScriptEnv(requirements);
+    const loaded = dir ? loadEnvironment(dir, scriptEnvironments.get(dir)) : undefined;
+    if (dir && loaded) scriptEnvironments.set(dir, loaded);
+    return loaded;
+  };
   /** Runs one analysis of a document's current text; `undefined` for a document that is not a file. */
   const analyse = <T>(document: TextDocument, run: (context: AnalysisContext) => T): T | undefined => {
     if (!document.uri.startsWith('file:')) return undefined;
     const { lines } = stateOf(document.uri);
     try {
-      return run({ file: fileURLToPath(document.uri), text: document.getText(), environment: currentEnvironment(), lineCache: lines });
+      const file = fileURLToPath(document.uri);
+      const text = document.getText();
+      return run({ file, text, environment: isScript(file) ? scriptEnvironment(file, text) : currentEnvironment(), lineCache: lines });
     } finally {
       lines.prune();
     }

@@ -8,11 +8,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction, Hover } from 'vscode-languageserver-protocol';
 import { before, describe, it } from 'node:test';
 import { parseScriptMetadata } from '../../src/core/leaves/scriptMetadata';
 import { ensureScriptEnv, listScriptEnvs, pruneScriptEnvs, SCRIPT_MANIFEST, scriptEnvIdentity, scriptRequirements } from '../../src/core/orchestrations/scriptEnv';
 import type { BaseInterpreter } from '../../src/core/parts/discovery/types';
 import { CLI, cliRunner } from '../fixtures/cli';
+import { startLsp } from '../fixtures/lspClient';
 import { baseInterpreter, pyenvPython, tempDir } from '../fixtures/machine';
 import { hermeticPipEnv, useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
@@ -241,5 +244,40 @@ describe('venv-pilot run', () => {
     assert.match((await cli(['scripts', 'prune'])).stdout, /No environment has been unused for over 30 days/);
     assert.match((await cli(['scripts', 'prune', '--max-age', '0'])).stdout, /Removed 1 environment unused for over 0 days/);
     assert.equal((await cli(['scripts', 'prune', '--max-age', 'soon'])).code, 2);
+  });
+});
+
+describe('the language server on a script block', () => {
+  it("checks the block's dependency strings against the environment the script last ran in, at their ranges", async () => {
+    const xdg = tempDir();
+    const dir = tempDir();
+    const wheels = path.join(dir, 'wheels');
+    buildWheels(wheels, DEMO_PACKAGES);
+    const script = path.join(dir, 'tool.py');
+    writeFileSync(script, '# /// script\n# dependencies = ["remora"]\n# ///\nimport remora\n');
+    await ensureScriptEnv({ requirements: scriptRequirements(script), interpreter: await baseInterpreter(exe), pip: { findLinks: [wheels], offline: true }, cacheRoot: path.join(xdg, 'venv-pilot') });
+    const session = await startLsp(dir, undefined, { env: { XDG_CACHE_HOME: xdg } });
+    try {
+      const uri = pathToFileURL(script).toString();
+      const published = session.nextDiagnostics(uri);
+      // Edited, not yet run: barnacle is new, and the pin does not match what the last run installed.
+      await session.open(script, '# /// script\n# dependencies = [\n#   "remora==0.2.0",\n#   "barnacle",\n#   "bad ~= 1",\n# ]\n# ///\nimport remora\n');
+      const { diagnostics } = await published;
+      assert.deepEqual(
+        diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]),
+        [
+          ['version-mismatch', 2, 11, 18],
+          ['not-installed', 3, 5, 13],
+          ['invalid-specifier', 4, 5, 13],
+        ],
+      );
+      assert.match(diagnostics[1]?.message ?? '', /^barnacle is not installed in tool-[0-9a-f]{16}$/);
+      const hover = (await session.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 7 } })) as Hover;
+      assert.match(JSON.stringify(hover.contents), /remora 0\.3\.0\*\* installed/);
+      const actions = (await session.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0]?.range, context: { diagnostics } })) as CodeAction[];
+      assert.deepEqual(actions.map((a) => a.title).filter((t) => /Sync|Pin/.test(t)), ['Pin to installed version (==0.3.0)'], "a script's environment is not the workspace's to sync");
+    } finally {
+      await session.close();
+    }
   });
 });

@@ -88,7 +88,16 @@ const readScript = (script: string): string => {
  */
 export function scriptRequirements(script: string, requirementFile?: string): ScriptRequirements {
   const file = path.resolve(script);
-  const metadata = parseScriptMetadata(readScript(file), file);
+  return scriptRequirementsOf(file, readScript(file), requirementFile);
+}
+
+/**
+ * {@link scriptRequirements} of a script's text as it stands (an editor's unsaved buffer).
+ *
+ * @throws {UserError} as scriptRequirements does.
+ */
+export function scriptRequirementsOf(file: string, text: string, requirementFile?: string): ScriptRequirements {
+  const metadata = parseScriptMetadata(text, file);
   if (metadata) {
     if (requirementFile !== undefined) throw new UserError(`${file} declares its dependencies in a PEP 723 "# /// script" block; -r ${requirementFile} would be ignored: drop one of them`);
     const items: RequirementsItem[] = [...metadata.problems.map((p) => ({ kind: 'error' as const, range: p.range, code: 'syntax' as const, message: p.message })), ...metadata.dependencies.map((d) => parseDependencyString(d.text, d.range))];
@@ -216,6 +225,34 @@ export async function ensureScriptEnv(options: ScriptEnvOptions): Promise<Script
     await writeFileAtomically(path.join(dir, SCRIPT_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
     return { dir, python, created: true };
   }, { signal: options.signal, onWait: () => options.onProgress?.(`Waiting for another run of ${path.basename(requirements.script)} that is creating its environment`) });
+}
+
+/**
+ * The ready environment a script last ran in with these requirements (whatever interpreter),
+ * else the one it last ran in at all, else undefined: what the language server checks a block
+ * against (so a dependency just added shows as not installed yet). Reads only the manifests of
+ * the folders named after the script.
+ */
+export function findScriptEnv(requirements: ScriptRequirements, cacheRoot: string = userCacheDir()): string | undefined {
+  const root = scriptsCacheDir(cacheRoot);
+  const prefix = `${path.basename(scriptEnvDir(cacheRoot, requirements.script, 'x')).slice(0, -1)}`;
+  let best: { dir: string; used: number; same: boolean } | undefined;
+  let names: string[];
+  try {
+    names = readdirSync(root).filter((n) => n.startsWith(prefix));
+  } catch {
+    return undefined;
+  }
+  const wanted = JSON.stringify(requirements.requirements);
+  for (const name of names) {
+    const dir = path.join(root, name);
+    const manifest = readManifest(dir);
+    if (!manifest || manifest.script !== requirements.script) continue;
+    const same = JSON.stringify(manifest.requirements) === wanted;
+    const used = statSync(path.join(dir, SCRIPT_MANIFEST)).mtimeMs;
+    if (!best || (same && !best.same) || (same === best.same && used > best.used)) best = { dir, used, same };
+  }
+  return best?.dir;
 }
 
 /** Bytes under `dir`, each inode once (seed files are hard links into the app data). */
