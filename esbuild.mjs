@@ -71,7 +71,7 @@ const builds = [
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   {
     ...common,
-    entryPoints: readdirSync('test/integration').filter((f) => f === 'index.ts' || /\.(test|untrusted|multiroot)\.ts$/.test(f)).map((f) => `test/integration/${f}`),
+    entryPoints: readdirSync('test/integration').filter((f) => f === 'index.ts' || /\.(test|untrusted|multiroot|projects)\.ts$/.test(f)).map((f) => `test/integration/${f}`),
     outdir: 'out/test/integration',
     external: ['vscode', 'mocha'],
   },

@@ -17,6 +17,20 @@ export interface EnvironmentOptions {
   readonly location?: string;
   /** Requirements files to install, relative to the workspace folder or absolute. */
   readonly requirements?: readonly string[];
+  /** Parts of a `pyproject.toml` project to install; tracked and synced with the requirements files. */
+  readonly project?: ProjectOptions;
+}
+
+/** The parts of a `pyproject.toml` project an environment installs and tracks (PEP 621 extras, PEP 735 groups). */
+export interface ProjectOptions {
+  /** The project's folder, relative to the workspace folder or absolute. Default: the workspace folder. */
+  readonly folder?: string;
+  /** Install the project itself (editable when it has a build system, else its dependencies). Default `true`. */
+  readonly self?: boolean;
+  /** Extras (`[project.optional-dependencies]` names). */
+  readonly extras?: readonly string[];
+  /** Dependency groups (`[dependency-groups]` names). */
+  readonly groups?: readonly string[];
 }
 
 /**

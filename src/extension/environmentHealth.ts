@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { readPyvenvCfg } from '../core/leaves/layout';
 import type { InterpreterService } from './interpreters';
+import { isEmptySelection } from '../core/parts/sources';
 import { stampIsCurrent } from '../core/parts/syncPlan';
 import { venvHealth } from '../core/parts/venv/health';
 import type { SelectionStore } from './selection';
-import { trackedRequirements } from './trackedRequirements';
+import { trackedSources } from './trackedSources';
 
 /** A folder's environment state for the status bar. */
 export type FolderHealth = { readonly state: 'ok' } | { readonly state: 'broken' | 'out-of-sync'; readonly message: string };
@@ -47,9 +48,9 @@ export class EnvironmentHealth implements vscode.Disposable {
     const base = executable ? this.interpreters.known().find((i) => !i.isVenv && i.realPath === executable) : undefined;
     const health = venvHealth(venv, base?.versionInfo.slice(0, 3).join('.'));
     if (!health.ok) return { state: 'broken', message: health.problem };
-    const tracked = trackedRequirements(this.state, folder);
-    if (tracked.length > 0 && !stampIsCurrent(venv, tracked)) {
-      return { state: 'out-of-sync', message: 'The environment is out of sync with its requirements files: run "Venv Pilot: Sync Environment with Requirements".' };
+    const tracked = trackedSources(this.state, folder);
+    if (!isEmptySelection(tracked) && !stampIsCurrent(venv, tracked)) {
+      return { state: 'out-of-sync', message: 'The environment is out of sync with what it tracks (requirements files, pyproject.toml): run "Venv Pilot: Sync Environment with Requirements".' };
     }
     return { state: 'ok' };
   }

@@ -27,6 +27,7 @@ import type { PublicApi } from './api';
 import type { CommandHandler, Services } from './services';
 import type { VenvPilotApi } from './testApi';
 import { createStatusBar } from './statusBar';
+import { trackedSources } from './trackedSources';
 import { registerTerminalEnvironment } from './terminalEnvironment';
 import { registerScriptEnvironments } from './scripts/scriptEnvironments';
 
@@ -93,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): PublicApi | VenvPilo
     selections,
     requirementsWatcher,
     failures,
+    trackedSources: (folder) => trackedSources(state, folder),
     terminalEnvironment: (workspaceFolder) => context.environmentVariableCollection.getScoped({ workspaceFolder }),
   };
 }

@@ -1,5 +1,6 @@
 /** The extension's test-facing surface, as types only: what its own integration tests get from `activate()`. */
 import type * as vscode from 'vscode';
+import type { TrackedSources } from '../core/parts/sources';
 import type { PublicApi } from './api';
 import type { FailureReporter } from './feedback';
 import type { InterpreterService } from './interpreters';
@@ -20,6 +21,8 @@ export interface VenvPilotApi extends PublicApi {
   readonly selections: SelectionStore;
   readonly requirementsWatcher: RequirementsWatcher;
   readonly failures: FailureReporter;
+  /** What `folder`'s environment tracks and syncs with (requirements files, a project's parts). */
+  trackedSources(folder: vscode.WorkspaceFolder): TrackedSources;
   /** The variables new terminals of `folder` get (the folder-scoped EnvironmentVariableCollection). */
   terminalEnvironment(folder: vscode.WorkspaceFolder): vscode.EnvironmentVariableCollection;
 }

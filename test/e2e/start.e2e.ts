@@ -1,7 +1,8 @@
 /**
  * `npm start`, used as a person would: start the server on a copy of examples/demo, open the
  * printed URL in headless Chromium, run "Venv Pilot: Create Environment" from the command
- * palette with the keyboard, press Enter through the pickers, and check the .venv it made.
+ * palette with the keyboard, press Enter through the pickers, and check the .venv it made; then
+ * open a copy of examples/shoal and capture Create Environment's grouped dependencies picker.
  * The extension is the packaged one (`npm run package`), installed with `--install-extension`,
  * so a file missing from the .vsix fails this journey.
  */
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { run, startProcess } from '../../src/core/leaves/process';
 import { pyenvVersions, tempDir } from '../fixtures/machine';
 import { hermeticPipEnv } from '../fixtures/pipEnv';
+import { buildProjectWheels } from '../../scripts/demoWheels';
 import { harnessDir } from '../harness/codeServer';
 import { launchChromium } from '../harness/browser';
 
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
     await page.keyboard.type('Venv Pilot: Create Environment');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Venv Pilot: Create Environment' }).first().waitFor();
     await page.keyboard.press('Enter');
-    for (const step of ['interpreter', 'location', 'requirements']) {
+    for (const step of ['interpreter', 'location', 'dependencies']) {
       await page.locator('.quick-input-title', { hasText: `Create Environment: ${step}` }).waitFor({ timeout: 60_000 });
       await page.keyboard.press('Enter');
     }
@@ -98,6 +100,27 @@ async function main(): Promise<void> {
     const { stdout } = await run([python, '-c', 'import pilotfish, remora; print(pilotfish.__version__, remora.__version__)']);
     assert.equal(stdout, '1.0.0 0.3.0');
     console.log('npm start: the palette command created .venv in the demo from local wheels; pilotfish and remora import');
+
+    // The same server on examples/shoal (pyproject.toml only): the last step of Create
+    // Environment groups what the project offers. Screenshot it, then dismiss it.
+    const shoal = path.join(scratch, 'shoal');
+    cpSync(path.join(root, 'examples', 'shoal'), shoal, { recursive: true, filter: (src) => !/[/\\](\.venv|wheels)$/.test(src) });
+    buildProjectWheels(shoal);
+    await page.goto(url.replace(/\?folder=.*$/, `?folder=${encodeURIComponent(shoal)}`));
+    await page.locator('.statusbar-item', { hasText: 'Select Interpreter' }).or(page.locator('.statusbar-item', { hasText: /\('[^']+': \w+\)/ })).first().waitFor({ timeout: 60_000 });
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Venv Pilot: Create Environment');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Venv Pilot: Create Environment' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    for (const step of ['interpreter', 'location']) {
+      await page.locator('.quick-input-title', { hasText: `Create Environment: ${step}` }).waitFor({ timeout: 60_000 });
+      await page.keyboard.press('Enter');
+    }
+    await page.locator('.quick-input-title', { hasText: 'Create Environment: dependencies' }).waitFor({ timeout: 60_000 });
+    for (const heading of ['Project', 'Extras', 'Dependency groups']) await page.locator('.quick-input-list .monaco-list-row', { hasText: heading }).first().waitFor();
+    await page.locator('.quick-input-widget').screenshot({ path: path.join(artefacts, 'sources-picker.png') });
+    await page.keyboard.press('Escape');
+    console.log(`npm start: on examples/shoal, Create Environment offers the project, its extra and its groups (sources-picker.png in ${artefacts})`);
   } finally {
     await browser.close();
     await server.stop();

@@ -1,18 +1,20 @@
 /**
  * `npm run test:integration`: builds throwaway workspaces with fixture wheels, then runs the
  * mocha suites in out/test/integration inside code-server through @vscode/test-electron's
- * standard runTests, with the harness shim standing in for the VS Code executable. Three runs:
- * a trusted workspace (`*.test.js`), an untrusted one in restricted mode (`*.untrusted.js`), and a
- * multi-root workspace of two folders with a venv each (`*.multiroot.js`).
+ * standard runTests, with the harness shim standing in for the VS Code executable. Four runs:
+ * a trusted workspace (`*.test.js`), an untrusted one in restricted mode (`*.untrusted.js`), a
+ * multi-root workspace of two folders with a venv each (`*.multiroot.js`), and a multi-root
+ * workspace of the examples' pyproject.toml project and requirements-folder project
+ * (`*.projects.js`).
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { createVenv } from '../../src/core/orchestrations/create';
 import { baseInterpreter, buildHangingBinary, pyenvPython } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';
-import { buildWheels, DEMO_PACKAGES } from '../fixtures/wheels';
+import { buildWheels, DEMO_PACKAGES, SHOAL_PACKAGES } from '../fixtures/wheels';
 import { ensureCodeServer } from './codeServer';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -58,7 +60,23 @@ async function multiRootWorkspace(): Promise<string> {
   return file;
 }
 
-async function runSuite(name: 'trusted' | 'untrusted' | 'multiroot', workspace: string): Promise<void> {
+/**
+ * A multi-root workspace of copies of examples/shoal (pyproject.toml only: a project, an extra,
+ * two groups) and examples/layered (requirements/base.txt and dev.txt), each with its own local
+ * wheels, which their .vscode/settings.json point pip at (offline).
+ */
+function projectsWorkspace(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'venv-pilot-it-'));
+  for (const name of ['shoal', 'layered']) {
+    cpSync(path.join(root, 'examples', name), path.join(dir, name), { recursive: true, filter: (src) => !/[/\\](\.venv|wheels)$/.test(src) });
+    buildWheels(path.join(dir, name, 'wheels'), SHOAL_PACKAGES);
+  }
+  const file = path.join(dir, 'projects.code-workspace');
+  writeFileSync(file, JSON.stringify({ folders: [{ path: 'shoal' }, { path: 'layered' }] }));
+  return file;
+}
+
+async function runSuite(name: 'trusted' | 'untrusted' | 'multiroot' | 'projects', workspace: string): Promise<void> {
   process.env.VENV_PILOT_SUITE = name;
   process.env.HARNESS_UNTRUSTED = name === 'untrusted' ? '1' : '0';
   const started = Date.now();
@@ -75,9 +93,13 @@ async function main(): Promise<void> {
   await ensureCodeServer();
   // code-server, and through it the extension host and pip, inherit this environment.
   useHermeticPip();
-  await runSuite('trusted', trustedWorkspace());
-  await runSuite('untrusted', await untrustedWorkspace());
-  await runSuite('multiroot', await multiRootWorkspace());
+  // VENV_PILOT_SUITES=projects,multiroot runs just those, to iterate on one suite without the others.
+  const only = process.env.VENV_PILOT_SUITES?.split(',').map((n) => n.trim());
+  const wanted = (name: string): boolean => !only || only.includes(name);
+  if (wanted('trusted')) await runSuite('trusted', trustedWorkspace());
+  if (wanted('untrusted')) await runSuite('untrusted', await untrustedWorkspace());
+  if (wanted('multiroot')) await runSuite('multiroot', await multiRootWorkspace());
+  if (wanted('projects')) await runSuite('projects', projectsWorkspace());
 }
 
 main().catch((error: unknown) => {

@@ -24,9 +24,9 @@ suite('Create Environment in a real VS Code', () => {
       return [preferred];
     });
     await answerQuickPick(api, 'Create Environment: location', (items) => items.filter((i) => i.label === '.venv'));
-    await answerQuickPick(api, 'Create Environment: requirements', (items) => {
-      assert.deepEqual(items.map((i) => i.label), ['requirements.txt', 'requirements-dev.txt'], 'top-level requirements files, requirements.txt first');
-      return [...items];
+    await answerQuickPick(api, 'Create Environment: dependencies', (items) => {
+      assert.deepEqual(items.map((i) => [i.kind === vscode.QuickPickItemKind.Separator, i.label]), [[true, 'Requirements files'], [false, 'requirements.txt'], [false, 'requirements-dev.txt']], 'top-level requirements files under their heading, requirements.txt first');
+      return items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
     });
     const result = (await created) as { python: string; creator: string; seeded: { project: string }[] } | undefined;
     assert.ok(result, 'the command resolves to the created venv');
@@ -152,7 +152,7 @@ suite('Create Environment in a real VS Code', () => {
     await answerQuickPick(api, 'Create Environment: interpreter', (items) => items.slice(0, 1));
     const location = await waitFor('the location picker', () => api.quickInputs.active?.title === 'Create Environment: location' && api.quickInputs.active);
     await typeAndAccept(location, 'broken-env', (active) => active.label === 'broken-env');
-    await answerQuickPick(api, 'Create Environment: requirements', (items) => items.filter((i) => i.label === 'requirements-broken.txt'));
+    await answerQuickPick(api, 'Create Environment: dependencies', (items) => items.filter((i) => i.label === 'requirements-broken.txt'));
     assert.equal(await created, undefined);
     assert.match(await failure, /ERROR: No matching distribution found for no-such-package==1\.0$/);
     await run([path.join(folder, 'broken-env', 'bin', 'python'), '-m', 'pip', '--version']);

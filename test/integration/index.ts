@@ -1,6 +1,7 @@
 /**
  * Entry point the extension host loads (extensionTestsPath): runs every `*.test.js` beside it
- * (or every `*.untrusted.js` / `*.multiroot.js` when VENV_PILOT_SUITE is `untrusted` / `multiroot`)
+ * (or every `*.untrusted.js` / `*.multiroot.js` / `*.projects.js` when VENV_PILOT_SUITE is
+ * `untrusted` / `multiroot` / `projects`)
  * with mocha's TDD UI. Resolving means pass, rejecting means fail. A JSON summary also goes to
  * $VENV_PILOT_TEST_RESULTS, the harness's fallback when the workbench exit hook never fires.
  */
@@ -14,7 +15,7 @@ export function run(): Promise<void> {
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(format(...args));
   const mocha = new Mocha({ ui: 'tdd', timeout: 120_000, color: false, reporter: 'spec' });
   const suite = process.env.VENV_PILOT_SUITE;
-  const suffix = suite === 'untrusted' ? '.untrusted.js' : suite === 'multiroot' ? '.multiroot.js' : '.test.js';
+  const suffix = suite === 'untrusted' || suite === 'multiroot' || suite === 'projects' ? `.${suite}.js` : '.test.js';
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith(suffix)).sort()) mocha.addFile(path.join(__dirname, file));
   return new Promise((resolve, reject) => {
     const tests: { title: string; state: string; error?: string }[] = [];

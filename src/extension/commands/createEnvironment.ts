@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Interpreter } from '../../core/parts/discovery/types';
 import { readPyvenvCfg } from '../../core/leaves/layout';
+import { folderSources, selectSources, type DependencySource, type TrackedSources } from '../../core/parts/sources';
 import type { CreatedVenv } from '../../core/orchestrations/create';
 import { localFolders } from '../folders';
 import { interpreterRows } from '../interpreterItems';
@@ -10,8 +11,9 @@ import type { CommandHandler, Services } from '../services';
 import { createInFolder } from '../workflows/createInFolder';
 
 /**
- * "Venv Pilot: Create Environment": folder -> base interpreter -> location -> requirements files,
- * then create, seed pip offline and install with cancellable progress. Resolves to the created
+ * "Venv Pilot: Create Environment": folder -> base interpreter -> location -> dependency sources
+ * (requirements files, the pyproject.toml project, extras, groups), then create, seed pip
+ * offline and install with cancellable progress; the chosen sources stay tracked for sync. Resolves to the created
  * venv, or `undefined` when the user dismissed a step or creation failed (the failure is shown).
  */
 export function createEnvironment(services: Services): CommandHandler {
@@ -29,10 +31,10 @@ async function runCreateEnvironment(services: Services): Promise<CreatedVenv | u
   if (!interpreter) return undefined;
   const location = await pickLocation(services, folder);
   if (!location) return undefined;
-  const requirements = await pickRequirements(services, folder);
-  if (!requirements) return undefined;
+  const tracked = await pickSources(services, folder);
+  if (!tracked) return undefined;
 
-  return createInFolder(services, folder, interpreter, location.dest, requirements, location.replace);
+  return createInFolder(services, folder, interpreter, location.dest, tracked, location.replace);
 }
 
 async function pickFolder(services: Services): Promise<vscode.WorkspaceFolder | undefined> {
@@ -87,15 +89,38 @@ async function pickLocation(services: Services, folder: vscode.WorkspaceFolder):
   return answer?.label === 'Replace' ? { dest, replace: true } : undefined;
 }
 
-async function pickRequirements(services: Services, folder: vscode.WorkspaceFolder): Promise<readonly string[] | undefined> {
-  const files = readdirSync(folder.uri.fsPath)
-    .filter((name) => /^requirements.*\.txt$/.test(name))
-    .sort((a, b) => (a === 'requirements.txt' ? -1 : b === 'requirements.txt' ? 1 : a.localeCompare(b)));
-  if (files.length === 0) return [];
-  const picked = await services.quickInputs.pickMany({
-    title: 'Create Environment: requirements',
-    placeholder: 'Requirements files to install (none is fine)',
-    items: files.map((name) => ({ label: name, picked: name === 'requirements.txt', file: path.join(folder.uri.fsPath, name) })),
+/** The picker's sections, in order, each under a separator. */
+const SECTIONS: readonly { readonly kind: DependencySource['kind']; readonly title: string }[] = [
+  { kind: 'requirements', title: 'Requirements files' },
+  { kind: 'project', title: 'Project' },
+  { kind: 'extra', title: 'Extras' },
+  { kind: 'group', title: 'Dependency groups' },
+];
+
+type SourceItem = vscode.QuickPickItem & { readonly id?: string };
+
+/**
+ * Everything the folder offers (requirements files, the pyproject.toml project, its extras and
+ * dependency groups) in one multi-select, grouped under separators, the defaults ticked. A
+ * problem reading pyproject.toml is shown, and the rest is still offered. Resolves to the
+ * tracked set (empty when the folder offers nothing), or `undefined` when dismissed.
+ */
+async function pickSources(services: Services, folder: vscode.WorkspaceFolder): Promise<TrackedSources | undefined> {
+  const root = folder.uri.fsPath;
+  const offered = folderSources(root);
+  for (const problem of offered.problems) void vscode.window.showWarningMessage(problem);
+  if (offered.sources.length === 0) return { requirements: [] };
+  // requirements.txt first, as pip users expect the main file on top; the rest as found.
+  const sources = [...offered.sources].sort((a, b) => Number(b.id === 'requirements:requirements.txt') - Number(a.id === 'requirements:requirements.txt'));
+  const items = SECTIONS.flatMap(({ kind, title }): SourceItem[] => {
+    const section = sources.filter((s) => s.kind === kind);
+    if (section.length === 0) return [];
+    return [{ label: title, kind: vscode.QuickPickItemKind.Separator }, ...section.map((s) => ({ label: s.label, description: s.detail, picked: s.picked, id: s.id }))];
   });
-  return picked?.map((p) => p.file);
+  const picked = await services.quickInputs.pickMany({
+    title: 'Create Environment: dependencies',
+    placeholder: 'What to install and keep in sync (none is fine)',
+    items,
+  });
+  return picked && selectSources(root, picked.flatMap((p) => (p.id ? [p.id] : [])));
 }

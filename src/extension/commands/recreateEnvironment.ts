@@ -3,16 +3,17 @@ import * as vscode from 'vscode';
 import { recommendInterpreter } from '../../core/parts/discovery/recommend';
 import { parseSpec, pickInterpreter } from '../../core/parts/discovery/spec';
 import type { CreatedVenv } from '../../core/orchestrations/create';
+import { describeSources, isEmptySelection } from '../../core/parts/sources';
 import { readPyvenvCfg } from '../../core/leaves/layout';
 import { activeFolder } from '../folders';
 import type { CommandHandler, Services } from '../services';
-import { trackedRequirements } from '../trackedRequirements';
+import { trackedSources } from '../trackedSources';
 import { createInFolder } from '../workflows/createInFolder';
 
 /**
  * "Venv Pilot: Recreate Environment": rebuilds the active folder's venv with the same Python
  * version (X.Y from its pyvenv.cfg, newest patch found), else the recommended interpreter, and
- * the requirements tracked for it. Offered by the status bar when the venv is broken.
+ * what it tracks (requirements files, a pyproject.toml project's parts). Offered by the status bar when the venv is broken.
  */
 export function recreateEnvironment(services: Services): CommandHandler {
   return async (): Promise<CreatedVenv | undefined> => {
@@ -29,13 +30,13 @@ export function recreateEnvironment(services: Services): CommandHandler {
       void vscode.window.showErrorMessage(`No Python ${version ?? '3'} interpreter is left to recreate ${path.basename(venv)} with; install one, then run "Venv Pilot: Rediscover Interpreters".`);
       return undefined;
     }
-    const requirements = trackedRequirements(services.state, folder);
+    const tracked = trackedSources(services.state, folder);
     const answer = await services.quickInputs.pickOne({
       title: `Recreate ${path.relative(folder.uri.fsPath, venv) || path.basename(venv)}`,
-      placeholder: `With Python ${interpreter.version}${requirements.length ? ` and ${requirements.map((r) => path.basename(r)).join(', ')}` : ''}`,
+      placeholder: `With Python ${interpreter.version}${isEmptySelection(tracked) ? '' : ` and ${describeSources(tracked)}`}`,
       items: [{ label: 'Recreate', description: 'delete the environment and create it again' }, { label: 'Cancel' }],
     });
     if (answer?.label !== 'Recreate') return undefined;
-    return createInFolder(services, folder, interpreter, venv, requirements, true);
+    return createInFolder(services, folder, interpreter, venv, tracked, true);
   };
 }

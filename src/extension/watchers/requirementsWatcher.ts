@@ -1,10 +1,10 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { parseRequirementSet } from '../../core/leaves/requirements/parser';
+import { isEmptySelection, readSources } from '../../core/parts/sources';
 import { syncFolder } from '../workflows/syncFolder';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
-import { trackedRequirements } from '../trackedRequirements';
+import { trackedSources } from '../trackedSources';
 
 /** Quiet period after the last save before acting, ms: editors save in bursts. */
 const DEBOUNCE_MS = 500;
@@ -16,19 +16,22 @@ export interface RequirementsWatcher extends vscode.Disposable {
 }
 
 /**
- * Watches the requirements files a folder's environment tracks and everything they include.
+ * Watches what a folder's environment tracks: its requirements files, everything they include,
+ * and the pyproject.toml of a tracked project (its dependencies, extras and groups).
  * On a change (debounced), `venvPilot.requirements.syncOnChange` decides: sync at once, offer
  * "Sync", or nothing. Files venv-pilot wrote itself (a freeze) are ignored, so nothing loops.
  */
 export function createRequirementsWatcher(services: Services): RequirementsWatcher {
   const pending = new Map<string, NodeJS.Timeout>();
   const offered = new vscode.EventEmitter<string>();
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{txt,in,pip}', true, false, true);
+  // pyproject.toml by name: a project's dependencies, extras and groups live there.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.txt,*.in,*.pip,pyproject.toml}', true, false, true);
   const onChange = (uri: vscode.Uri): void => {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) return;
-    const roots = trackedRequirements(services.state, folder);
-    if (roots.length === 0 || !parseRequirementSet(roots).files.includes(uri.fsPath)) return;
+    const tracked = trackedSources(services.state, folder);
+    // Every file the set was read from: requirements files, their includes, pyproject.toml.
+    if (isEmptySelection(tracked) || !readSources(tracked).parsed.files.includes(uri.fsPath)) return;
     services.health.refresh();
     if (services.ownWrites.isOurs(uri.fsPath)) return;
     const mode = readSettings(folder).syncOnChange;
