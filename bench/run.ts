@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- SUITE...]`: medians of repeated runs, side by side with the peers measured in
- * the same run. Suites: `discovery`, `create`, `freeze`, `lsp`, `cli`, `run`, `activation` (default: all;
+ * the same run. Suites: `discovery`, `create`, `freeze`, `lsp`, `cli`, `run`, `uv`, `activation` (default: all;
  * `activation` builds the .vsix with `npm run package` when it is missing).
  * Env: BENCH_RUNS (default 10), BENCH_PYTHON (create's interpreter; default /usr/bin/python3, else pyenv 3.12).
  */
@@ -12,13 +12,15 @@ import { seedCacheDir } from '../src/core/leaves/paths';
 import { freezeVenv } from '../src/core/orchestrations/freeze';
 import { SPARES_KEPT } from '../src/core/parts/seed/install';
 import { createVenv, type CreatedVenv } from '../src/core/orchestrations/create';
+import { syncVenv } from '../src/core/orchestrations/sync';
+import { uvCacheFile } from '../src/core/parts/uv/find';
 import { startLsp } from '../test/fixtures/lspClient';
 import { buildWheels } from '../test/fixtures/wheels';
 import { baseInterpreter, pyenvPython, tempDir } from '../test/fixtures/machine';
 import { useHermeticPip } from '../test/fixtures/pipEnv';
 import { harnessDir } from '../test/harness/codeServer';
 import { measureActivations } from './activation';
-import { uvPeer, virtualenvPeer } from './peers';
+import { peersDir, uvPeer, virtualenvPeer } from './peers';
 
 const RUNS = Number(process.env.BENCH_RUNS || 10);
 
@@ -299,6 +301,174 @@ async function runBench(scratch: string): Promise<void> {
   }
 }
 
+/**
+ * The 20 real packages of the install bench, pinned: 7 asked for and their dependencies, the
+ * closure pip resolves for CPython 3.11 on Linux x86_64 (3 of them cp311 wheels).
+ */
+const INSTALL_BENCH_PACKAGES = [
+  'requests==2.34.2', 'certifi==2026.7.22', 'charset-normalizer==3.5.2', 'idna==3.20', 'urllib3==2.8.0',
+  'flask==3.1.3', 'werkzeug==3.1.9', 'jinja2==3.1.6', 'markupsafe==3.0.3', 'itsdangerous==2.2.0', 'click==8.5.0', 'blinker==1.9.0',
+  'rich==15.0.0', 'markdown-it-py==4.2.0', 'mdurl==0.1.2', 'pygments==2.21.0',
+  'attrs==26.1.0', 'packaging==26.3', 'pyyaml==6.0.3', 'six==1.17.0',
+];
+
+/**
+ * The install bench's wheelhouse, built once into the bench cache: the pinned wheels copied from
+ * the machine's offline package copy (/opt/pypi/files) when it has one, else downloaded from the
+ * package index, so the timings never depend on the network.
+ */
+async function installWheelhouse(python: string): Promise<string | undefined> {
+  const dir = path.join(peersDir(), 'wheelhouse-cp311');
+  if (existsSync(dir) && readdirSync(dir).filter((f) => f.endsWith('.whl')).length >= INSTALL_BENCH_PACKAGES.length) return dir;
+  const source = existsSync('/opt/pypi/files') ? ['--no-index', '--find-links', '/opt/pypi/files'] : [];
+  try {
+    await run([python, '-m', 'pip', 'download', '--disable-pip-version-check', '--quiet', '--no-deps', '--only-binary', ':all:', '--dest', dir, ...source, ...INSTALL_BENCH_PACKAGES], { timeoutMs: 600_000 });
+    return dir;
+  } catch (error) {
+    console.log(`  (the install bench is skipped: its wheelhouse could not be built: ${error instanceof Error ? error.message : error})`);
+    return undefined;
+  }
+}
+
+/**
+ * venv-pilot against uv, side by side in the same rounds (issue 17): creating a pip-seeded venv,
+ * installing 20 real packages into a fresh venv, a no-op sync, and freeze on 150 distributions.
+ * Everything on CPython 3.11 (the wheelhouse's tag); uv's cache is its own, warmed first.
+ */
+async function uvBench(scratch: string): Promise<void> {
+  const uv = await uvPeer();
+  if (!uv) return;
+  const uvVersion = (await run([uv, '--version'])).stdout;
+  const exe = process.env.BENCH_PYTHON || pyenvPython('3.11') || '/usr/bin/python3';
+  const interpreter = await baseInterpreter(exe);
+  const cli = path.resolve(import.meta.dirname, '..', 'dist', 'cli.js');
+  const root = path.join(scratch, 'uv');
+  const trash = path.join(root, 'trash');
+  mkdirSync(trash, { recursive: true });
+  let moved = 0;
+  const fresh = (dir: string): void => {
+    if (existsSync(dir)) renameSync(dir, path.join(trash, String(moved++)));
+  };
+  const cacheHome = path.join(root, 'cache-home');
+  const env = { XDG_CACHE_HOME: cacheHome, UV_CACHE_DIR: path.join(root, 'uv-cache'), UV_NO_CONFIG: '1', UV_PYTHON_DOWNLOADS: 'never' };
+  Object.assign(process.env, { UV_CACHE_DIR: env.UV_CACHE_DIR, UV_NO_CONFIG: '1', UV_PYTHON_DOWNLOADS: 'never' });
+  const cacheDir = seedCacheDir(path.join(cacheHome, 'venv-pilot'));
+  const node = (args: string[]): Promise<unknown> => run([process.execPath, ...args], { env });
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+  const line = (name: string, ms: number, extra = ''): void => console.log(`  ${name.padEnd(60)} ${ms.toFixed(1).padStart(8)} ms  ${extra}`);
+  console.log(`
+venv-pilot against ${uvVersion}, Python ${interpreter.version} (median of ${RUNS} rounds, each running every row in turn)`);
+
+  // 1. A pip-seeded venv: ours in-process and as a whole CLI process, against `uv venv --seed`.
+  const dest = path.join(root, 'venv');
+  const cliDest = path.join(root, 'cli-venv');
+  const uvDest = path.join(root, 'uv-venv');
+  let last: CreatedVenv | undefined;
+  (await createVenv({ interpreter, dest, cacheDir })).stageNext();
+  await node([cli, 'create', cliDest, '--python', exe]);
+  await run([uv, 'venv', '--quiet', '--seed', '--python', exe, uvDest], { env });
+  // The CLI hands restaging its spares to a detached process: let it finish between rounds, as between a user's creations.
+  const spares = path.join(cacheDir, 'spares');
+  const waiting = (): number => (existsSync(spares) ? readdirSync(spares).flatMap((key) => readdirSync(path.join(spares, key))).filter((n) => n.startsWith('spare-')).length : 0);
+  const settle = async (): Promise<void> => {
+    fresh(cliDest);
+    for (const started = Date.now(); waiting() === 0; ) {
+      if (Date.now() - started > 10_000) throw new Error('the spares were not restaged within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  const [floor = NaN, inProcess = NaN, wholeCli = NaN, uvSeed = NaN, uvBare = NaN] = await interleavedMedians([
+    { run: () => node(['-e', '0']) },
+    { run: async () => (last = await createVenv({ interpreter, dest, cacheDir })), prepare: () => (fresh(dest), last?.stageNext()) },
+    { run: () => node([cli, 'create', cliDest, '--python', exe]), prepare: settle },
+    // Offline, as ours is: pip from uv's cache (warmed above), with no index request in the timing.
+    { run: () => run([uv, 'venv', '--quiet', '--seed', '--offline', '--python', exe, uvDest], { env }), prepare: () => fresh(uvDest) },
+    { run: () => run([uv, 'venv', '--quiet', '--python', exe, uvDest], { env }), prepare: () => fresh(uvDest) },
+  ]);
+  console.log('\n  Creating a venv with pip');
+  line('node -e 0 (the start-up floor: Node, which a native binary does not pay)', floor);
+  line('venv-pilot, in-process (builtin creator + pip seed)', inProcess, `${(uvSeed / inProcess).toFixed(2)}x faster than uv venv --seed (in-process <= uv: ${verdict(inProcess <= uvSeed)})`);
+  line(`venv-pilot create DEST --python ${exe}, whole process`, wholeCli, `floor + ${(wholeCli - floor).toFixed(1)} ms = ${((wholeCli - floor) / uvSeed).toFixed(2)}x uv (<= 1.5x: ${verdict(wholeCli - floor <= 1.5 * uvSeed)})`);
+  line('uv venv --seed --offline (pip seeded from its cache)', uvSeed);
+  line('uv venv (no pip; not the same job, for reference)', uvBare);
+
+  // 2. 20 real packages from a local wheelhouse into a fresh pip-seeded venv (made untimed).
+  const wheelhouse = await installWheelhouse(exe);
+  const requirements = path.join(root, 'requirements.txt');
+  writeFileSync(requirements, INSTALL_BENCH_PACKAGES.join('\n') + '\n');
+  const offline = { offline: true, findLinks: wheelhouse ? [wheelhouse] : [] };
+  const uvIndex = ['--no-index', '--find-links', wheelhouse ?? ''];
+  const uvLookup = { path: uv, cacheFile: uvCacheFile(path.join(root, 'uv-probe')) };
+  const identity = `${exe}|${interpreter.version}`;
+  const target = path.join(root, 'install-venv');
+  const freshVenv = async (dir: string): Promise<void> => {
+    fresh(dir);
+    (await createVenv({ interpreter, dest: dir, cacheDir })).stageNext();
+  };
+  const sync = (dir: string, installer: 'uv' | 'pip'): Promise<unknown> => syncVenv(dir, { requirements: [requirements], environment: interpreter.markerEnvironment ?? {}, interpreterIdentity: identity, installer, uv: uvLookup, pip: offline });
+  const pythonOf = (dir: string): string => path.join(dir, 'bin', 'python');
+  if (wheelhouse) {
+    // Warm uv's cache (unpacked wheels), as a second install on a user's machine finds it.
+    await freshVenv(target);
+    await run([uv, 'pip', 'sync', '--quiet', '--python', pythonOf(target), ...uvIndex, requirements], { env });
+    const [viaUv = NaN, viaPip = NaN, uvSync = NaN, pipInstall = NaN] = await interleavedMedians([
+      { run: () => sync(target, 'uv'), prepare: () => freshVenv(target) },
+      { run: () => sync(target, 'pip'), prepare: () => freshVenv(target) },
+      { run: () => run([uv, 'pip', 'sync', '--quiet', '--python', pythonOf(target), ...uvIndex, requirements], { env }), prepare: () => freshVenv(target) },
+      { run: () => run([pythonOf(target), '-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', ...uvIndex, '-r', requirements]), prepare: () => freshVenv(target) },
+    ]);
+    console.log(`\n  Installing ${INSTALL_BENCH_PACKAGES.length} packages (${INSTALL_BENCH_PACKAGES.slice(0, 3).join(', ')}, ...) from a local wheelhouse into a fresh venv`);
+    line('venv-pilot sync, uv installer, in-process', viaUv, `${(viaUv / uvSync).toFixed(2)}x uv pip sync`);
+    line('venv-pilot sync, pip installer, in-process', viaPip, `${(viaPip / viaUv).toFixed(1)}x the uv installer`);
+    line('uv pip sync requirements.txt', uvSync);
+    line('pip install -r requirements.txt', pipInstall, `${(pipInstall / uvSync).toFixed(1)}x uv pip sync`);
+
+    // 3. A no-op sync of the same 20: ours (in-process and CLI) against uv's own no-op.
+    const ours = path.join(root, 'noop-venv');
+    const theirs = path.join(root, 'noop-uv-venv');
+    await freshVenv(ours);
+    await sync(ours, 'uv');
+    await freshVenv(theirs);
+    await run([uv, 'pip', 'sync', '--quiet', '--python', pythonOf(theirs), ...uvIndex, requirements], { env });
+    const cliSync = [cli, 'sync', ours, '-r', requirements, '--installer', 'uv', '--uv', uv, '--offline', '--find-links', wheelhouse];
+    await node(cliSync);
+    const [noopFloor = NaN, noopIn = NaN, noopCli = NaN, noopUv = NaN] = await interleavedMedians([
+      { run: () => node(['-e', '0']) },
+      { run: () => sync(ours, 'uv') },
+      { run: () => node(cliSync) },
+      { run: () => run([uv, 'pip', 'sync', '--quiet', '--python', pythonOf(theirs), ...uvIndex, requirements], { env }) },
+    ]);
+    console.log(`\n  A no-op sync (${INSTALL_BENCH_PACKAGES.length} packages already installed)`);
+    line('node -e 0 (the start-up floor)', noopFloor);
+    line('venv-pilot sync, in-process', noopIn, `(< uv's whole process: ${verdict(noopIn < noopUv)})`);
+    line('venv-pilot sync DEST -r requirements.txt, whole process', noopCli, `floor + ${(noopCli - noopFloor).toFixed(1)} ms (< uv: ${verdict(noopCli - noopFloor < noopUv)})`);
+    line('uv pip sync requirements.txt (no-op)', noopUv);
+  }
+
+  // 4. Freeze on 150 distributions: ours against uv pip freeze and pip freeze, output checked.
+  const wheels = path.join(root, 'freeze-wheels');
+  const packages = Array.from({ length: 150 }, (_, i) => ({ name: `fixture-dist-${String(i).padStart(3, '0')}`, version: `1.${i}.0` }));
+  buildWheels(wheels, packages);
+  const frozen = await createVenv({ interpreter, dest: path.join(root, 'freeze-venv'), cacheDir });
+  await run([frozen.python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-index', '--find-links', wheels, ...packages.map((p) => p.name)]);
+  const pipOut = (await run([frozen.python, '-m', 'pip', 'freeze', '--disable-pip-version-check'])).stdout + '\n';
+  if ((await freezeVenv(frozen.dir)) !== pipOut) throw new Error('venv-pilot freeze differs from pip freeze; not timing a wrong answer');
+  const uvOut = (await run([uv, 'pip', 'freeze', '--python', frozen.python], { env })).stdout + '\n';
+  const [freezeFloor = NaN, freezeIn = NaN, freezeCli = NaN, uvFreeze = NaN, pipFreeze = NaN] = await interleavedMedians([
+    { run: () => node(['-e', '0']) },
+    { run: () => freezeVenv(frozen.dir) },
+    { run: () => node([cli, 'freeze', frozen.dir]) },
+    { run: () => run([uv, 'pip', 'freeze', '--python', frozen.python], { env }) },
+    { run: () => run([frozen.python, '-m', 'pip', 'freeze', '--disable-pip-version-check']) },
+  ]);
+  console.log(`\n  Freeze of ${packages.length} distributions (ours identical to pip's: checked; uv's ${uvOut === pipOut ? 'identical too' : "differs from pip's"})`);
+  line('node -e 0 (the start-up floor)', freezeFloor);
+  line('venv-pilot freeze, in-process', freezeIn, `uv ${(uvFreeze / freezeIn).toFixed(1)}x slower (faster than uv: ${verdict(freezeIn < uvFreeze)})`);
+  line('venv-pilot freeze DEST, whole process', freezeCli, `floor + ${(freezeCli - freezeFloor).toFixed(1)} ms`);
+  line('uv pip freeze', uvFreeze);
+  line('pip freeze', pipFreeze, `${(pipFreeze / freezeIn).toFixed(0)}x ours`);
+}
+
 /** activate() of the packaged extension in code-server, over `RUNS` window loads (each a new extension host). */
 async function activationBench(scratch: string): Promise<void> {
   const loads = await measureActivations(path.resolve(import.meta.dirname, '..'), scratch, RUNS);
@@ -313,7 +483,7 @@ async function activationBench(scratch: string): Promise<void> {
   console.log(`  target: activate() <= 50 ms (${ms <= 50 ? 'met' : 'MISSED'})`);
 }
 
-const SUITES: Record<string, (scratch: string) => Promise<void>> = { discovery: discoveryBench, create: createBench, freeze: freezeBench, lsp: lspBench, cli: cliBench, run: runBench, activation: activationBench };
+const SUITES: Record<string, (scratch: string) => Promise<void>> = { discovery: discoveryBench, create: createBench, freeze: freezeBench, lsp: lspBench, cli: cliBench, run: runBench, uv: uvBench, activation: activationBench };
 
 async function main(): Promise<void> {
   useHermeticPip();

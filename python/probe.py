@@ -34,7 +34,9 @@ def main():
 
 def venv_paths():
     """The sysconfig install paths a venv of this interpreter uses, relative to the venv folder."""
-    base = "/__venv__"
+    # normpath: on Windows sysconfig normalises the paths it returns (\__venv__\Lib\...), so the
+    # prefix must be normalised the same way for the comparison below to match.
+    base = os.path.normpath("/__venv__")
     names = sysconfig.get_scheme_names()
     if "venv" in names:
         scheme = "venv"

@@ -18,9 +18,10 @@ const USAGE = `Usage:
   venv-pilot find SPEC [--json]
   venv-pilot create DEST [--python SPEC] [-r FILE]... [PROJECT OPTIONS] [--copies|--symlinks]
           [--system-site-packages] [--prompt NAME] [--clear] [--no-vcs-ignore]
-          [--seed pip[,setuptools,wheel] | --no-seed] [--symlink-app-data] [--venv-module]
+          [--seed pip[,setuptools,wheel] | --no-seed] [--no-seed-pip] [--symlink-app-data]
+          [--venv-module] [INSTALLER OPTIONS] [INDEX OPTIONS] [--json]
+  venv-pilot sync DEST [-r FILE]... [PROJECT OPTIONS] [--exact] [--dry-run] [INSTALLER OPTIONS]
           [INDEX OPTIONS] [--json]
-  venv-pilot sync DEST [-r FILE]... [PROJECT OPTIONS] [--exact] [--dry-run] [INDEX OPTIONS] [--json]
   venv-pilot sources [DIR] [--json]
   venv-pilot run SCRIPT [--python SPEC] [-r FILE] [--env-only] [INDEX OPTIONS] [-- ARGS...]
   venv-pilot scripts list [--json] | scripts prune [--max-age DAYS]
@@ -30,6 +31,11 @@ const USAGE = `Usage:
 
 PROJECT OPTIONS: [--project DIR] [--extra NAME]... [--group NAME]... [--all-extras] [--all-groups]
           [--no-install-project]
+INSTALLER OPTIONS: [--installer auto|pip|uv] [--uv PATH] [--uv-lock [--locked]]
+          auto (the default) installs with uv when uv is found (--uv PATH, else PATH, else uv's
+          install folders), else with the venv's pip. --uv-lock installs the project's uv.lock with
+          \`uv sync --frozen\` (--locked: \`uv sync --locked\`, which fails on a stale lock) into DEST;
+          --extra and --group then go to uv sync. --no-seed-pip seeds no pip when uv installs.
 INDEX OPTIONS: [--index-url URL] [--extra-index-url URL]... [--find-links DIR]... [--offline]
 SPEC is an interpreter path or a version such as 3, 3.12 or 3.12.1.`;
 

@@ -116,3 +116,25 @@ export const PROJECT_OPTIONS = {
 export function wantsProject(values: Values): boolean {
   return values.project !== undefined || Object.keys(PROJECT_OPTIONS).some((name) => values[name] !== undefined);
 }
+
+/** The installer options `create` and `sync` share: which installer (`--installer`), which uv (`--uv`), a uv lock (`--uv-lock`, `--locked`). */
+export const INSTALLER_OPTIONS = {
+  installer: { type: 'string' },
+  uv: { type: 'string' },
+  'uv-lock': { type: 'boolean' },
+  locked: { type: 'boolean' },
+} as const satisfies Command['options'];
+
+/**
+ * The installer options given: `--installer auto|pip|uv` (default auto: uv when found, else pip)
+ * and `--uv PATH` (then only that uv is tried).
+ *
+ * @throws {UsageError} for another installer name, or `--locked` without `--uv-lock`.
+ */
+export function installerFrom(values: Values): { installer: 'auto' | 'pip' | 'uv'; uv: { path?: string } } {
+  const installer = (values.installer as string | undefined) ?? 'auto';
+  if (installer !== 'auto' && installer !== 'pip' && installer !== 'uv') throw new UsageError(`--installer takes auto, pip or uv, not ${JSON.stringify(installer)}`);
+  if (values.locked && !values['uv-lock']) throw new UsageError('--locked goes with --uv-lock');
+  return { installer, uv: typeof values.uv === 'string' ? { path: resolvePath(values.uv) } : {} };
+}
+

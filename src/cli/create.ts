@@ -11,7 +11,7 @@ import { createVenv } from '../core/orchestrations/create';
 import { describeFsError } from '../core/leaves/errors';
 import { ensureFolder } from '../core/leaves/folders';
 import type { BaseInterpreter } from '../core/parts/discovery/types';
-import { INDEX_OPTIONS, indexSettingsFrom, one, print, printJson, PROJECT_OPTIONS, UsageError, wantsProject, warn, type Command, type Values } from './command';
+import { INDEX_OPTIONS, indexSettingsFrom, INSTALLER_OPTIONS, installerFrom, one, print, printJson, PROJECT_OPTIONS, UsageError, wantsProject, warn, type Command, type Values } from './command';
 import { discoveryOptions } from './discovery';
 
 /**
@@ -61,7 +61,9 @@ export const command: Command = {
     'no-vcs-ignore': { type: 'boolean' },
     seed: { type: 'string' },
     'no-seed': { type: 'boolean' },
+    'no-seed-pip': { type: 'boolean' },
     ...INDEX_OPTIONS,
+    ...INSTALLER_OPTIONS,
     'symlink-app-data': { type: 'boolean' },
     'venv-module': { type: 'boolean' },
     ...PROJECT_OPTIONS,
@@ -76,8 +78,10 @@ export const command: Command = {
     const spec = values.python as string | undefined;
     const requirements = (values.requirement as string[] | undefined) ?? [];
     const folder = projectFolder(values.project as string | undefined, requirements, dest);
+    const { installer, uv } = installerFrom(values);
     // Loaded only for a project: most creations install nothing, and the TOML parser is large.
-    const project = wantsProject(values) ? (await import('./project')).projectFrom(values, folder) : undefined;
+    const uvLock = values['uv-lock'] ? (await import('./project')).lockFrom(values, folder) : undefined;
+    const project = !uvLock && wantsProject(values) ? (await import('./project')).projectFrom(values, folder) : undefined;
     const interpreter = await chooseInterpreter(spec, folder, values, signal);
     const cache = writableSeedCache();
     const created = await createVenv({
@@ -85,6 +89,10 @@ export const command: Command = {
       dest,
       requirements,
       ...(project ? { project } : {}),
+      ...(uvLock ? { uvLock } : {}),
+      installer,
+      uv,
+      seedPip: values['no-seed-pip'] !== true,
       clear: values.clear === true,
       links: values.copies ? 'copies' : 'symlinks',
       systemSitePackages: values['system-site-packages'] === true,
@@ -102,7 +110,7 @@ export const command: Command = {
     }).finally(() => {
       if (cache.temporary) rmSync(cache.dir, { recursive: true, force: true });
     });
-    const summary = { venv: created.dir, python: created.python, interpreter: interpreter.path, version: interpreter.version, creator: created.creator, seeded: created.seeded };
+    const summary = { venv: created.dir, python: created.python, interpreter: interpreter.path, version: interpreter.version, creator: created.creator, seeded: created.seeded, ...(created.installer ? { installer: created.installer.kind === 'uv' ? { kind: 'uv', path: created.installer.uv.path, version: created.installer.uv.version } : { kind: 'pip' } } : {}) };
     if (values.json) printJson(summary);
     else print(`Created ${created.dir} with Python ${interpreter.version} (${created.creator} creator${created.seeded.map((s) => `, ${s.project} ${s.version} from ${s.source}`).join('')})`);
     // The venv is ready: stage the next creation's spare in a detached process, so this one

@@ -1,12 +1,13 @@
 /**
  * The project options `create` and `sync` share: which parts of a `pyproject.toml` project to
  * install (`--project DIR`, `--extra`, `--group`, `--all-extras`, `--all-groups`,
- * `--no-install-project`), read into a {@link ProjectSelection}. Loaded only when one is given:
+ * `--no-install-project`), read into a {@link ProjectSelection}, or with `--uv-lock` into a
+ * {@link UvLockSelection} for `uv sync`. Loaded only when one is given:
  * the TOML parser is a large share of a bundle.
  */
 import path from 'node:path';
 import { UserError } from '../core/leaves/errors';
-import { folderSources, type ProjectSelection } from '../core/parts/sources';
+import { folderSources, UV_LOCK, type ProjectSelection, type UvLockSelection } from '../core/parts/sources';
 import { UsageError, type Values } from './command';
 
 /**
@@ -39,3 +40,22 @@ export function projectFrom(values: Values, fallback: string): ProjectSelection 
   const self = values['no-install-project'] !== true && ids.has('project');
   return self || extras.length || groups.length ? { folder, self, extras, groups } : undefined;
 }
+
+/**
+ * The uv lock `--uv-lock` asks for, in `folder` (`--project`, else `fallback`): `uv sync --frozen`
+ * (`--locked` with `--locked`) with the extras and groups named (or all of them), which the
+ * project must declare. The project itself is installed by the lock (`--no-install-project` is
+ * refused: uv's own `uv sync --no-install-project` is not passed on).
+ *
+ * @throws {UserError} when the folder has no `uv.lock`, or an extra or group the project does not have; invalid TOML.
+ * @throws {UsageError} for `--no-install-project`, `--extra` with `--all-extras` (or groups alike).
+ */
+export function lockFrom(values: Values, fallback: string): UvLockSelection {
+  const folder = path.resolve((values.project as string | undefined) ?? fallback);
+  if (values['no-install-project']) throw new UsageError('--uv-lock installs the project from the lock; --no-install-project does not go with it');
+  const offered = folderSources(folder);
+  if (!offered.sources.some((s) => s.id === 'uv-lock')) throw new UserError(`${folder} has no ${UV_LOCK}: create it with \`uv lock\`, or leave out --uv-lock`);
+  const parts = projectFrom(values, folder);
+  return { folder, mode: values.locked ? 'locked' : 'frozen', extras: parts?.extras ?? [], groups: parts?.groups ?? [] };
+}
+

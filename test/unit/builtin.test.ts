@@ -11,7 +11,8 @@ import { before, describe, it } from 'node:test';
 import { discoverInterpreters } from '../../src/core/parts/discovery/discover';
 import type { Interpreter } from '../../src/core/parts/discovery/types';
 import { run } from '../../src/core/leaves/process';
-import { builtinSupports } from '../../src/core/parts/venv/builtin';
+import { builtinSupports, builtinUnsupportedReason } from '../../src/core/parts/venv/builtin';
+import type { BaseInterpreter } from '../../src/core/parts/discovery/types';
 import { createVenv } from '../../src/core/orchestrations/create';
 import { tempDir } from '../fixtures/machine';
 import { useHermeticPip } from '../fixtures/pipEnv';
@@ -84,4 +85,46 @@ describe('builtin creator ≡ python -m venv, for every CPython and PyPy here', 
       }
     });
   }
+});
+
+describe('which creator on macOS and Windows (simulations: interpreters as the probe reports them there)', () => {
+  /** A probe result as a macOS or Windows interpreter reports it (the fields the choice reads). */
+  const probed = (overrides: Partial<BaseInterpreter>): BaseInterpreter =>
+    ({
+      implementation: 'CPython',
+      version: '3.12.1',
+      versionInfo: [3, 12, 1, 'final', 0],
+      bits: 64,
+      platform: 'darwin',
+      machine: 'arm64',
+      path: '/Library/Frameworks/Python.framework/Versions/3.12/bin/python3',
+      executable: '/Library/Frameworks/Python.framework/Versions/3.12/bin/python3',
+      prefix: '/Library/Frameworks/Python.framework/Versions/3.12',
+      basePrefix: '/Library/Frameworks/Python.framework/Versions/3.12',
+      paths: {},
+      venvPaths: { scripts: 'bin', purelib: 'lib/python3.12/site-packages' },
+      hasVenvModule: true,
+      hasEnsurepip: true,
+      ...overrides,
+    }) as BaseInterpreter;
+
+  it('simulation (macOS): the builtin creator takes python.org and Homebrew framework builds', () => {
+    assert.equal(builtinUnsupportedReason(probed({})), undefined);
+    const brew = '/opt/homebrew/opt/python@3.12/Frameworks/Python.framework/Versions/3.12';
+    assert.equal(builtinUnsupportedReason(probed({ path: '/opt/homebrew/bin/python3', executable: '/opt/homebrew/bin/python3', basePrefix: brew, prefix: brew })), undefined);
+  });
+
+  it('simulation (macOS): anything unproven falls back to python -m venv, and the reason says why', () => {
+    const clt = '/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/3.9';
+    assert.match(builtinUnsupportedReason(probed({ path: '/usr/bin/python3', executable: '/Library/Developer/CommandLineTools/usr/bin/python3', basePrefix: clt, prefix: clt })) ?? '', /not a python\.org or Homebrew framework build/);
+    assert.match(builtinUnsupportedReason(probed({ path: '/Users/ana/.pyenv/versions/3.12.1/bin/python3', executable: '/Users/ana/.pyenv/versions/3.12.1/bin/python3', basePrefix: '/Users/ana/.pyenv/versions/3.12.1' })) ?? '', /not a python\.org or Homebrew framework build/);
+    assert.match(builtinUnsupportedReason(probed({ path: '/usr/local/bin/shim/python3', executable: '/Library/Frameworks/Python.framework/Versions/3.12/bin/python3.12' })) ?? '', /a shim or stub/);
+    assert.equal(builtinSupports(probed({ basePrefix: clt })), false);
+  });
+
+  it('simulation (Windows): python -m venv, which copies the matching launcher', () => {
+    const windows = probed({ platform: 'win32', path: 'C:\\Python312\\python.exe', executable: 'C:\\Python312\\python.exe', basePrefix: 'C:\\Python312', venvPaths: { scripts: 'Scripts', purelib: 'Lib\\site-packages' } });
+    assert.match(builtinUnsupportedReason(windows) ?? '', /on Windows python -m venv copies the venv launcher/);
+    assert.match(builtinUnsupportedReason(probed({ implementation: 'GraalVM' })) ?? '', /CPython and PyPy only/);
+  });
 });

@@ -3,7 +3,7 @@
  * venvs, so each locator's finds go through the real probe.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { discoverInterpreters } from '../../src/core/parts/discovery/discover';
@@ -18,6 +18,7 @@ import {
   pathLocator,
   pyenvLocator,
   settingsLocator,
+  systemInstallations,
   uvLocator,
   windowsLocator,
   workspaceLocator,
@@ -208,6 +209,108 @@ describe('Windows locators, on captured output', () => {
     const candidates = windowsLocator(context);
     assert.deepEqual(candidates.map((c) => c.kind), ['registry', 'registry', 'registry', 'registry', 'registry', 'store', 'store']);
     assert.equal(candidates[0]?.envName, 'PythonCore\\3.12');
+    assert.deepEqual(windowsLocator({ ...context, platform: 'linux' }), []);
+  });
+});
+
+/** Lays empty files (a trailing `/` is a folder) out below `root`: locators only look, never run. */
+function fakeTree(root: string, files: readonly string[]): void {
+  for (const file of files) {
+    const target = path.join(root, ...file.split('/'));
+    if (file.endsWith('/')) mkdirSync(target, { recursive: true });
+    else {
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, '');
+    }
+  }
+}
+
+/** The paths of candidates, relative to `root`, sorted. */
+const relative = (root: string, candidates: readonly { path: string }[]): string[] => candidates.map((c) => path.relative(root, c.path)).sort();
+
+describe('locators on macOS and Windows (simulations: fake trees laid out as those systems lay them out)', () => {
+  it('simulation (macOS): python.org frameworks, both Homebrew prefixes with their kegs, Xcode and the Command Line Tools', () => {
+    const root = tempDir();
+    fakeTree(root, [
+      'Library/Frameworks/Python.framework/Versions/3.12/bin/python3',
+      'Library/Frameworks/Python.framework/Versions/3.12/bin/python3.12',
+      'Library/Frameworks/Python.framework/Versions/3.12/bin/python3-config',
+      'Library/Frameworks/Python.framework/Versions/3.11/bin/python3.11',
+      'opt/homebrew/bin/python3',
+      'opt/homebrew/Cellar/python@3.13/3.13.1/bin/python3.13',
+      'usr/local/bin/python3.10',
+      'usr/local/Cellar/python@3.10/3.10.16/bin/python3.10',
+      'Applications/Xcode.app/Contents/Developer/usr/bin/python3',
+      'Library/Developer/CommandLineTools/usr/bin/python3',
+      'usr/bin/python3',
+    ]);
+    symlinkSync('3.12', path.join(root, 'Library/Frameworks/Python.framework/Versions/Current'));
+    const context: LocatorContext = { env: {}, home: path.join(root, 'Users', 'ana'), platform: 'darwin', workspaceFolders: [] };
+    const found = systemInstallations(context, root);
+    assert.ok(found.every((c) => c.kind === 'system' && c.locator === 'system'));
+    assert.deepEqual(relative(root, found), [
+      'Applications/Xcode.app/Contents/Developer/usr/bin/python3',
+      'Library/Developer/CommandLineTools/usr/bin/python3',
+      'Library/Frameworks/Python.framework/Versions/3.11/bin/python3.11',
+      'Library/Frameworks/Python.framework/Versions/3.12/bin/python3',
+      'Library/Frameworks/Python.framework/Versions/3.12/bin/python3.12',
+      'opt/homebrew/Cellar/python@3.13/3.13.1/bin/python3.13',
+      'opt/homebrew/bin/python3',
+      'usr/bin/python3',
+      'usr/local/Cellar/python@3.10/3.10.16/bin/python3.10',
+      'usr/local/bin/python3.10',
+    ]);
+    // On Linux the frameworks and Xcode are not looked for.
+    assert.deepEqual(relative(root, systemInstallations({ ...context, platform: 'linux' }, root)), ['opt/homebrew/Cellar/python@3.13/3.13.1/bin/python3.13', 'opt/homebrew/bin/python3', 'usr/bin/python3', 'usr/local/Cellar/python@3.10/3.10.16/bin/python3.10', 'usr/local/bin/python3.10']);
+  });
+
+  it('simulation (Windows): python.org per-user and all-users folders, pyenv-win, conda, uv, and a workspace venv with Scripts\\python.exe', () => {
+    const root = tempDir();
+    const home = path.join(root, 'Users', 'ana');
+    const env = {
+      USERPROFILE: home,
+      LOCALAPPDATA: path.join(home, 'AppData', 'Local'),
+      APPDATA: path.join(home, 'AppData', 'Roaming'),
+      ProgramData: path.join(root, 'ProgramData'),
+      ProgramFiles: path.join(root, 'Program Files'),
+    };
+    fakeTree(root, [
+      'Users/ana/AppData/Local/Programs/Python/Python312/python.exe',
+      'Users/ana/AppData/Local/Programs/Python/Python312/pythonw.exe',
+      'Users/ana/AppData/Local/Programs/Python/Python311-32/python.exe',
+      'Users/ana/AppData/Local/Programs/Python/Launcher/py.exe',
+      'Program Files/Python313/python.exe',
+      'Users/ana/AppData/Local/Microsoft/WindowsApps/python3.12.exe',
+      'Users/ana/.pyenv/pyenv-win/versions/3.11.9/python.exe',
+      'Users/ana/.pyenv/pyenv-win/versions/3.10.11/python.exe',
+      'Users/ana/miniconda3/python.exe',
+      'Users/ana/miniconda3/envs/ds/python.exe',
+      'ProgramData/anaconda3/python.exe',
+      'ProgramData/anaconda3/envs/ml/python.exe',
+      'Users/ana/AppData/Roaming/uv/data/python/cpython-3.12.8-windows-x86_64-none/python.exe',
+      'Users/ana/AppData/Roaming/uv/python/cpython-3.11.11-windows-x86_64-none/python.exe',
+      'Users/ana/proj/.venv/Scripts/python.exe',
+      'Users/ana/proj/.venv/Scripts/pythonw.exe',
+      'Users/ana/proj/.venv/Lib/site-packages/',
+    ]);
+    writeFileSync(path.join(home, 'proj', '.venv', 'pyvenv.cfg'), 'home = C:\\Users\\ana\\AppData\\Local\\Programs\\Python\\Python312\r\nversion = 3.12.1\r\n');
+    const context: LocatorContext = { env, home, platform: 'win32', workspaceFolders: [path.join(home, 'proj')] };
+    assert.deepEqual(relative(home, windowsLocator(context)), [
+      path.join('..', '..', 'Program Files', 'Python313', 'python.exe'),
+      'AppData/Local/Microsoft/WindowsApps/python3.12.exe',
+      'AppData/Local/Programs/Python/Python311-32/python.exe',
+      'AppData/Local/Programs/Python/Python312/python.exe',
+    ]);
+    assert.deepEqual(relative(home, pyenvLocator(context)), ['.pyenv/pyenv-win/versions/3.10.11/python.exe', '.pyenv/pyenv-win/versions/3.11.9/python.exe']);
+    assert.deepEqual(relative(home, pyenvLocator({ ...context, env: { ...env, PYENV_ROOT: path.join(home, 'elsewhere') } })), []);
+    const conda = condaLocator(context);
+    assert.deepEqual(relative(root, conda), ['ProgramData/anaconda3/envs/ml/python.exe', 'ProgramData/anaconda3/python.exe', 'Users/ana/miniconda3/envs/ds/python.exe', 'Users/ana/miniconda3/python.exe']);
+    assert.deepEqual(conda.map((c) => c.envName).sort(), ['base', 'base', 'ds', 'ml']);
+    assert.deepEqual(relative(home, uvLocator(context)), ['AppData/Roaming/uv/data/python/cpython-3.12.8-windows-x86_64-none/python.exe', 'AppData/Roaming/uv/python/cpython-3.11.11-windows-x86_64-none/python.exe']);
+    const workspace = workspaceLocator(context);
+    assert.deepEqual(relative(home, workspace), ['proj/.venv/Scripts/python.exe']);
+    assert.equal(workspace[0]?.kind, 'venv');
+    // None of the Windows places is looked at on Linux.
     assert.deepEqual(windowsLocator({ ...context, platform: 'linux' }), []);
   });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CancelledError } from '../../src/core/leaves/errors';
-import { lastMeaningfulLine, ProcessError, run } from '../../src/core/leaves/process';
+import { killTreeCommand, lastMeaningfulLine, ProcessError, run, spawnOptionsFor } from '../../src/core/leaves/process';
 import { tempDir } from '../fixtures/machine';
 
 const python = '/usr/bin/python3';
@@ -115,5 +115,33 @@ describe('process runner', () => {
     assert.equal(lastMeaningfulLine('Collecting a\nERROR: first\nmore\nERROR: second\n\n'), 'ERROR: second');
     assert.equal(lastMeaningfulLine('Traceback\n  boom\nValueError: bad\n'), 'ValueError: bad');
     assert.equal(lastMeaningfulLine('\n\n'), undefined);
+  });
+});
+
+describe('process model per platform', () => {
+  it('simulation (Windows): the tree is killed by taskkill /T /F /PID, from System32, as an argv array', () => {
+    assert.deepEqual(killTreeCommand(4242, 'win32', { SystemRoot: 'C:\\Windows' }), ['C:\\Windows\\System32\\taskkill.exe', '/T', '/F', '/PID', '4242']);
+    assert.deepEqual(killTreeCommand(7, 'win32', { SYSTEMROOT: 'D:\\WINDOWS\\' }), ['D:\\WINDOWS\\System32\\taskkill.exe', '/T', '/F', '/PID', '7']);
+    assert.deepEqual(killTreeCommand(7, 'win32', {}), ['C:\\Windows\\System32\\taskkill.exe', '/T', '/F', '/PID', '7']);
+    // POSIX kills by signalling the process group: no command.
+    assert.equal(killTreeCommand(4242, 'linux'), undefined);
+    assert.equal(killTreeCommand(4242, 'darwin'), undefined);
+  });
+
+  it('simulation (Windows): children are hidden and not detached, except a hand-off', () => {
+    assert.deepEqual(spawnOptionsFor('win32'), { detached: false, windowsHide: true });
+    assert.deepEqual(spawnOptionsFor('win32', { handOff: true }), { detached: true, windowsHide: true });
+    assert.deepEqual(spawnOptionsFor('linux'), { detached: true, windowsHide: true });
+    assert.deepEqual(spawnOptionsFor('darwin'), { detached: true, windowsHide: true });
+  });
+
+  it('passes paths with spaces, ^, & and % to the program as they are (no shell anywhere)', async () => {
+    const dir = path.join(tempDir(), 'My Files ^&%PATH%& 100%');
+    mkdirSync(dir, { recursive: true });
+    const script = path.join(dir, 'echo argv.py');
+    writeFileSync(script, 'import json, os, sys\nprint(json.dumps([sys.argv[1:], os.getcwd()]))\n');
+    const args = [`${dir}\\sub dir`, '^&|<>()%USERPROFILE%!', '"quoted" and \'single\''];
+    const { stdout } = await run([python, script, ...args], { cwd: dir });
+    assert.deepEqual(JSON.parse(stdout), [args, dir]);
   });
 });

@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -19,4 +20,20 @@ export function seedCacheDir(cacheDir: string): string {
 /** The folder of per-script environments inside a cache folder. */
 export function scriptsCacheDir(cacheDir: string): string {
   return path.join(cacheDir, 'scripts');
+}
+
+/** The first executable file called `name` in the PATH folders, as a shell finds it (virtualenv's reading of a spec that is no version). */
+export function onPath(name: string, pathVariable: string): string | undefined {
+  for (const dir of pathVariable.split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    try {
+      if (statSync(candidate).isFile()) {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      }
+    } catch {
+      // Not here, or not executable: go on.
+    }
+  }
+  return undefined;
 }

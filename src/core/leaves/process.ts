@@ -57,12 +57,38 @@ export function spawnDetached(argv: readonly string[], options: Pick<RunOptions,
   try {
     // Loaded here, not at the top: commands that spawn nothing should not pay for child_process.
     const { spawn } = process.getBuiltinModule('node:child_process');
-    const child = spawn(file, args, { detached: true, stdio: 'ignore', env: { ...process.env, ...options.env } as NodeJS.ProcessEnv });
+    const child = spawn(file, args, { ...spawnOptionsFor(process.platform, { handOff: true }), stdio: 'ignore', env: { ...process.env, ...options.env } as NodeJS.ProcessEnv });
     child.on('error', () => undefined);
     child.unref();
   } catch {
     // Could not start: the work is simply not done.
   }
+}
+
+/**
+ * The spawn options that decide how a child relates to this process on `platform`. On POSIX a
+ * child gets its own process group (`detached`), so cancelling kills the whole tree with one
+ * signal to the group. On Windows there are no process groups, and `detached` gives a console
+ * program a console window of its own; the tree is killed with `taskkill /T` instead
+ * ({@link killTreeCommand}), so children stay attached, and `windowsHide` keeps them from
+ * flashing a window (Node's `CREATE_NO_WINDOW`). A hand-off that must outlive this process
+ * (`handOff`) is detached on every platform: on Windows that is `DETACHED_PROCESS`, no console at all.
+ */
+export function spawnOptionsFor(platform: NodeJS.Platform, options: { readonly handOff?: boolean } = {}): { detached: boolean; windowsHide: boolean } {
+  return { detached: options.handOff === true || platform !== 'win32', windowsHide: true };
+}
+
+/**
+ * The command that kills a process tree on `platform`, or `undefined` where signals do it
+ * (POSIX: the process group, see {@link run}). On Windows, `taskkill /T /F /PID n` (Microsoft's
+ * taskkill reference: `/T` the process and every child it started, `/F` forcefully: a console
+ * program has no SIGTERM to honour), run from `%SystemRoot%\System32` by its full path so no
+ * `taskkill.exe` in the working folder or on PATH is picked up instead. An argv array: no shell.
+ */
+export function killTreeCommand(pid: number, platform: NodeJS.Platform, env: Readonly<Record<string, string | undefined>> = process.env): string[] | undefined {
+  if (platform !== 'win32') return undefined;
+  const systemRoot = env.SystemRoot ?? env.SYSTEMROOT ?? env.windir ?? 'C:\\Windows';
+  return [`${systemRoot.replace(/[\\/]+$/, '')}\\System32\\taskkill.exe`, '/T', '/F', '/PID', String(pid)];
 }
 
 /** Quotes argv for display in logs; the process itself never goes through a shell. */
@@ -83,7 +109,10 @@ const loadExeca = (): Promise<typeof import('execa')> => import('execa');
 
 /**
  * Runs `argv[0]` with `argv.slice(1)`, without a shell, in its own process group so that
- * cancellation and timeouts kill the whole tree (pip spawns build subprocesses).
+ * cancellation and timeouts kill the whole tree (pip spawns build subprocesses); on Windows
+ * without a window, the tree killed by `taskkill /T /F` ({@link spawnOptionsFor},
+ * {@link killTreeCommand}). Arguments reach the program as given: spaces, `^`, `&` and `%` are
+ * characters, never shell syntax.
  *
  * @throws {CancelledError} when `signal` aborts.
  * @throws {ProcessError} on a spawn failure, a non-zero exit, or a timeout; the message names the command.
@@ -102,7 +131,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     cwd: options.cwd,
     env: options.env as Record<string, string> | undefined,
     extendEnv: true,
-    detached: true,
+    ...spawnOptionsFor(process.platform),
     reject: false,
     stdin: 'ignore',
     encoding: 'utf8',
@@ -187,9 +216,15 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
 /**
  * Signals a process tree: its process group, and (on Linux) every descendant found through
  * `/proc`, so one that left the group with `setsid()` is reached too. Descendants are listed
- * before anything is signalled, while they are still linked to their parents.
+ * before anything is signalled, while they are still linked to their parents. On Windows,
+ * {@link killTreeCommand} instead, whatever the signal.
  */
 function killTree(pid: number, signal: NodeJS.Signals): void {
+  const command = killTreeCommand(pid, process.platform);
+  if (command) {
+    runKillCommand(command);
+    return;
+  }
   const descendants = descendantsOf(pid);
   signalGroup(pid, signal);
   for (const child of descendants) {
@@ -198,6 +233,18 @@ function killTree(pid: number, signal: NodeJS.Signals): void {
     } catch {
       // Already gone.
     }
+  }
+}
+
+/** Starts a tree-kill command without waiting for it (it ends on its own in milliseconds); failures mean the tree is already gone. */
+function runKillCommand([file, ...args]: readonly string[]): void {
+  if (!file) return;
+  try {
+    const { spawn } = process.getBuiltinModule('node:child_process');
+    const child = spawn(file, args, { stdio: 'ignore', windowsHide: true });
+    child.on('error', () => undefined);
+  } catch {
+    // Could not start taskkill: nothing more to do here.
   }
 }
 
@@ -282,7 +329,7 @@ export async function startProcess(argv: readonly string[], options: Pick<RunOpt
   const commandLine = formatCommandLine(argv);
   options.log?.(commandLine);
   const { execa } = await loadExeca();
-  const child = execa(file, args, { cwd: options.cwd, env: options.env as Record<string, string> | undefined, detached: true, reject: false, stdin: options.pipes ? 'pipe' : 'ignore', buffer: false });
+  const child = execa(file, args, { cwd: options.cwd, env: options.env as Record<string, string> | undefined, ...spawnOptionsFor(process.platform), reject: false, stdin: options.pipes ? 'pipe' : 'ignore', buffer: false });
   const pid = child.pid;
   if (pid === undefined) throw new ProcessError(`Could not start \`${commandLine}\``, commandLine, undefined, '', '', false);
   for (const stream of options.pipes ? (['stderr'] as const) : (['stdout', 'stderr'] as const)) {

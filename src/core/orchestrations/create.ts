@@ -4,14 +4,15 @@ import path from 'node:path';
 import { CancelledError, UserError } from '../leaves/errors';
 import type { BaseInterpreter } from '../parts/discovery/types';
 import { isEmptyIndexSettings, writeIndexSettings } from '../parts/pip/indexState';
-import { pipInstall, type PipSettings } from '../parts/pip/install';
-import type { PreparedInstall, ProjectSelection, TrackedSources } from '../parts/sources';
+import type { PipSettings } from '../parts/pip/install';
+import type { PreparedInstall, ProjectSelection, TrackedSources, UvLockSelection } from '../parts/sources';
+import type { Installer, InstallerChoice, Installers, UvLookup } from '../parts/uv/find';
 import { ProcessError, run, type CommandLogger } from '../leaves/process';
 import { ensureImage, hasImage, type SeedImage } from '../parts/seed/image';
-import { installImages, sparesWaiting, stageSpare, takeSpare, type AppDataMode } from '../parts/seed/install';
+import { seedImages, sparesWaiting, stageSpare, type AppDataMode } from '../parts/seed/install';
 import { fetchSeedWheel } from '../parts/seed/index';
 import { findSeedWheel, offlineWheelSources, type SeedRequest, type SeedSource, type SeedWheel } from '../parts/seed/wheels';
-import { builtinSupports, venvLayout, writeVenv, type LinkMode } from '../parts/venv/builtin';
+import { builtinSupports, builtinUnsupportedReason, completeVenvModuleVenv, venvLayout, writeVenv, type LinkMode } from '../parts/venv/builtin';
 import { seedCacheDir, userCacheDir } from '../leaves/paths';
 import { inspectDestination, markComplete, markIncomplete, readIncompleteMark, realpathOr, removeCreated, withDestinationLock } from '../parts/venv/destination';
 import { isolatedEnv, isolatedModule } from '../leaves/pythonScripts';
@@ -37,6 +38,18 @@ export interface CreateVenvOptions {
   readonly project?: ProjectSelection;
   /** A script whose PEP 723 `# /// script` dependencies are installed after seeding. */
   readonly script?: string;
+  /** A uv project's `uv.lock`, installed after seeding by `uv sync` (which needs uv, whatever `installer` says). */
+  readonly uvLock?: UvLockSelection;
+  /** `venvPilot.installer`: `auto` (default) installs with uv when it is found, else with the venv's pip. */
+  readonly installer?: InstallerChoice;
+  /** Where to look for uv (`venvPilot.uv.path`, untrusted folders); the cache defaults to the user cache. */
+  readonly uv?: UvLookup;
+  /**
+   * `venvPilot.seed.pip`: false leaves pip out of the seeds (the default seeds then nothing) when
+   * uv is the installer; with pip as the installer pip is seeded anyway, since it does the installs.
+   * Default true.
+   */
+  readonly seedPip?: boolean;
   /** Replace an existing venv at `dest`. Never deletes a folder that is not a venv. */
   readonly clear?: boolean;
   /** `copies` copies the interpreter instead of linking it. */
@@ -74,6 +87,8 @@ export interface SeededDistribution {
 /** A created venv. */
 export interface CreatedVenv {
   readonly dir: string;
+  /** The installer that installed the requirements, or was asked about seeding (absent when none was needed). */
+  readonly installer?: Installer;
   /** `DIR/bin/python`. */
   readonly python: string;
   readonly creator: Creator;
@@ -114,25 +129,32 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
   const requirements = (options.requirements ?? []).map((r) => path.resolve(r));
   const missing = requirements.find((r) => !existsSync(r));
   if (missing) throw new UserError(`Requirements file ${missing} does not exist`);
-  const tracked: TrackedSources = { requirements, ...(options.project ? { project: { ...options.project, folder: path.resolve(options.project.folder) } } : {}), ...(options.script ? { script: path.resolve(options.script) } : {}) };
+  const tracked: TrackedSources = {
+    requirements,
+    ...(options.project ? { project: { ...options.project, folder: path.resolve(options.project.folder) } } : {}),
+    ...(options.script ? { script: path.resolve(options.script) } : {}),
+    ...(options.uvLock ? { uvLock: { ...options.uvLock, folder: path.resolve(options.uvLock.folder) } } : {}),
+  };
   // What pip would reject (or a FIFO, a device, a 1 GB file, invalid TOML) stops here, before any folder is made.
   // Loaded here: most creations install nothing, and the parsers are a large share of create's start-up.
-  const install = requirements.length || tracked.project || tracked.script ? await import('../parts/sources').then(({ prepareInstall }) => prepareInstall(tracked)) : undefined;
+  const install = requirements.length || tracked.project || tracked.script || tracked.uvLock ? await import('../parts/sources').then(({ prepareInstall }) => prepareInstall(tracked)) : undefined;
+  // Found before seeding (whether pip is seeded can depend on it); not at all when nothing is installed and pip is seeded.
+  const installers = install || options.seedPip === false ? await findInstallers(options, tracked.uvLock !== undefined) : undefined;
   // A line break would add keys to pyvenv.cfg and break every activation script.
   if (CONTROL.test(dir)) throw new UserError(`The venv folder ${JSON.stringify(dir)} contains a control character (a line break?); choose a plain folder name`);
   if (options.prompt !== undefined && CONTROL.test(options.prompt)) throw new UserError(`The prompt ${JSON.stringify(options.prompt)} contains a control character (a line break?); give it as one line of text`);
   const builtin = usesBuiltinCreator(options);
   const cacheDir = options.cacheDir ?? seedCacheDir(userCacheDir());
-  const seeds = await findSeeds(options, cacheDir);
-  return withDestinationLock(dir, () => createLocked(options, { dir, install, builtin, cacheDir, seeds }), {
+  const seeds = await findSeeds(withSeedChoice(options, installers?.installer), cacheDir);
+  return withDestinationLock(dir, () => createLocked(options, { dir, install, builtin, cacheDir, seeds, installers }), {
     signal,
     onWait: () => options.onProgress?.('create', `Waiting for another process that is creating ${dir}`),
   });
 }
 
 /** {@link createVenv} once the destination's lock is held: nobody else writes `dir` meanwhile. */
-async function createLocked(options: CreateVenvOptions, plan: { dir: string; install: PreparedInstall | undefined; builtin: boolean; cacheDir: string; seeds: SeedWheel[] }): Promise<CreatedVenv> {
-  const { dir, install, builtin, cacheDir, seeds } = plan;
+async function createLocked(options: CreateVenvOptions, plan: { dir: string; install: PreparedInstall | undefined; builtin: boolean; cacheDir: string; seeds: SeedWheel[]; installers: Installers | undefined }): Promise<CreatedVenv> {
+  const { dir, install, builtin, cacheDir, seeds, installers } = plan;
   const { interpreter, signal, log } = options;
   const destination = inspectDestination(dir, options.clear === true, interpreter);
   if (destination.action === 'refuse') throw new UserError(destination.problem);
@@ -149,7 +171,7 @@ async function createLocked(options: CreateVenvOptions, plan: { dir: string; ins
       removeCreated(dir, true);
     }
     try {
-      options.onProgress?.('create', `Creating the venv with Python ${interpreter.version} (${builtin ? 'builtin creator' : 'python -m venv'})`);
+      options.onProgress?.('create', `Creating the venv with Python ${interpreter.version} (${builtin ? 'builtin creator' : `python -m venv${options.useVenvModule ? '' : `: ${builtinUnsupportedReason(interpreter)}`}`})`);
       if (signal?.aborted) throw new CancelledError(`Creating the venv at ${dir}`);
       // The mark goes in first: whatever stops this creation, the folder stays recognisably ours.
       ensureFolder(dir);
@@ -162,6 +184,7 @@ async function createLocked(options: CreateVenvOptions, plan: { dir: string; ins
         const venv = isolatedModule(interpreter.path, 'venv', ['--without-pip', ...flags, dir], ['-E', '-s']);
         await run(venv.argv, { display: venv.display, signal, log, env: isolatedEnv(), what: `Creating the venv at ${dir}` });
         layout = venvLayout(interpreter, dir);
+        completeVenvModuleVenv(layout, options.prompt);
       }
       const images = [];
       for (const wheel of seeds) {
@@ -171,8 +194,8 @@ async function createLocked(options: CreateVenvOptions, plan: { dir: string; ins
       }
       if (signal?.aborted) throw new CancelledError(`Creating the venv at ${dir}`);
       const hardlinks = (options.appData ?? 'hardlink') === 'hardlink';
-      if (images.length > 0 && !(hardlinks && takeSpare(cacheDir, images, layout))) installImages(images, layout, options.appData);
-      spareImages = hardlinks ? images : [];
+      const method = await seedImages(images, seeds, layout, { cacheDir, mode: options.appData, log, signal, onFallback: (message) => options.onProgress?.('seed', message) });
+      spareImages = hardlinks && method !== 'ensurepip' ? images : [];
     } catch (error) {
       removeCreated(dir, folderExisted);
       throw error;
@@ -180,11 +203,21 @@ async function createLocked(options: CreateVenvOptions, plan: { dir: string; ins
   }
   // Recorded before installing, so a sync after a failed install uses the same index.
   if (options.pip && !isEmptyIndexSettings(options.pip)) await writeIndexSettings(dir, options.pip);
-  if (install) {
+  if (install && installers) {
     markIncomplete(dir, { stage: 'installing', ...identity });
-    options.onProgress?.('install', `Installing ${install.description}`);
+    const { installer, uv } = installers;
+    options.onProgress?.('install', `Installing ${install.description} with ${installer.kind === 'uv' ? `uv ${installer.uv.version}` : 'pip'}`);
     try {
-      await pipInstall(python, install.args(dir), { signal, log, settings: options.pip, cwd: options.cwd, onLine: (line) => options.onProgress?.('install', line) });
+      const onLine = (line: string): void => options.onProgress?.('install', line);
+      const lock = options.uvLock ? { ...options.uvLock, folder: path.resolve(options.uvLock.folder) } : undefined;
+      if (lock && uv) {
+        const { uvSync } = await import('../parts/uv/commands');
+        // Other sources beside the lock: uv must not remove what they install.
+        const alone = !options.requirements?.length && !options.project && !options.script;
+        await uvSync(uv, { folder: lock.folder, venvDir: dir, python, mode: lock.mode, extras: lock.extras, groups: lock.groups, exact: alone, dryRun: false }, { signal, log, settings: options.pip, onLine });
+      }
+      const args = install.args(dir, installer.kind === 'uv');
+      if (args.length > 0) await (await import('../parts/installer')).installInto(installer, python, args, { signal, log, settings: options.pip, cwd: options.cwd, onLine });
     } catch (error) {
       if (error instanceof CancelledError) throw new CancelledError(`Installing requirements into ${dir} (the venv itself was created; create continues it)`);
       const context = `${dir} was created, but installing its requirements failed (run create again to continue this venv, or sync it)`;
@@ -195,6 +228,7 @@ async function createLocked(options: CreateVenvOptions, plan: { dir: string; ins
   markComplete(dir);
   return {
     dir,
+    ...(installers ? { installer: installers.installer } : {}),
     python,
     creator: builtin ? 'builtin' : 'venv-module',
     seeded,
@@ -239,6 +273,32 @@ export async function planVenv(options: CreateVenvOptions): Promise<VenvPlan> {
     requirements: (options.requirements ?? []).map((r) => path.resolve(r)),
     ...(problem ? { problem } : {}),
   };
+}
+
+/**
+ * The installer `options.installer` chooses, and with a uv lock uv itself (see
+ * `resolveInstallers`). Loaded only when something is installed: uv's code is no part of a plain
+ * creation's start-up.
+ *
+ * @throws {UserError} when uv is required (chosen, or a lock is given) and not found.
+ */
+async function findInstallers(options: CreateVenvOptions, lock: boolean): Promise<Installers> {
+  const { resolveInstallers, uvCacheFile } = await import('../parts/uv/find');
+  const lookup: UvLookup = { cacheFile: uvCacheFile(userCacheDir()), signal: options.signal, log: options.log, onWarning: (m) => options.onProgress?.('install', `warning: ${m}`), ...options.uv };
+  return resolveInstallers(options.installer, lookup, lock);
+}
+
+/**
+ * The options with `seedPip: false` applied: pip left out of the seeds when uv installs. With pip
+ * as the installer, pip stays (it does the installs), and progress says why.
+ */
+function withSeedChoice(options: CreateVenvOptions, installer: Installer | undefined): CreateVenvOptions {
+  if (options.seedPip !== false) return options;
+  if (installer?.kind !== 'uv') {
+    options.onProgress?.('seed', 'Seeding pip anyway: pip is the installer (uv was not chosen or not found), and it installs into this venv');
+    return options;
+  }
+  return { ...options, seed: (options.seed ?? [{ project: 'pip' }]).filter((s) => s.project.toLowerCase() !== 'pip') };
 }
 
 /**

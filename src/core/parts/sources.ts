@@ -2,8 +2,9 @@
  * Dependency sources: what a folder declares its environment needs, and which of it a venv
  * tracks. A folder offers requirements files (`requirements*.txt`, `requirements*.in`, and the
  * `*.txt` in `requirements/` or `reqs/`) and, from `pyproject.toml`, the project itself, each
- * extra (PEP 621) and each dependency group (PEP 735). Whatever is tracked becomes one list of
- * requirement items for the sync plan and one pip command line for the install.
+ * extra (PEP 621) and each dependency group (PEP 735), and a uv project's lock (`uv.lock`).
+ * Whatever is tracked becomes one list of requirement items for the sync plan and one pip command
+ * line for the install; a uv lock is installed by `uv sync` itself (see `uv/commands`).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -30,25 +31,39 @@ export interface ProjectSelection {
   readonly groups: readonly string[];
 }
 
+/** A uv project whose lock a venv tracks: `uv sync` installs it (uv's defaults: the project and its `dev` group, plus these). */
+export interface UvLockSelection {
+  /** The project's folder (absolute): where `uv.lock` and `pyproject.toml` are. */
+  readonly folder: string;
+  /** `frozen` installs the lock as written; `locked` fails when it no longer matches `pyproject.toml`. */
+  readonly mode: 'frozen' | 'locked';
+  /** Extras passed as `--extra NAME`. */
+  readonly extras?: readonly string[];
+  /** Dependency groups passed as `--group NAME`. */
+  readonly groups?: readonly string[];
+}
+
 /** Everything a venv is kept in step with. */
 export interface TrackedSources {
   /** Requirements files, absolute; their includes are followed. */
   readonly requirements: readonly string[];
   readonly project?: ProjectSelection;
+  /** A uv project's `uv.lock`, installed with `uv sync`. */
+  readonly uvLock?: UvLockSelection;
   /** A script (absolute path) whose PEP 723 `# /// script` block's dependencies are tracked. */
   readonly script?: string;
 }
 
 /** One thing a folder offers to install, as the Create Environment picker and `venv-pilot sources` show it. */
 export interface DependencySource {
-  /** Stable id within the folder: `requirements:REL/PATH`, `project`, `extra:NAME`, `group:NAME`. */
+  /** Stable id within the folder: `requirements:REL/PATH`, `uv-lock`, `project`, `extra:NAME`, `group:NAME`. */
   readonly id: string;
-  readonly kind: 'requirements' | 'project' | 'extra' | 'group';
-  /** What the user reads: `requirements/dev.txt`, `demo (editable)`, `socks`, `dev`. */
+  readonly kind: 'requirements' | 'uv-lock' | 'project' | 'extra' | 'group';
+  /** What the user reads: `requirements/dev.txt`, `uv project (uv.lock)`, `demo (editable)`, `socks`, `dev`. */
   readonly label: string;
   /** A line saying what it installs. */
   readonly detail: string;
-  /** Ticked by default: `requirements.txt`, the project, a `dev` group. */
+  /** Ticked by default: `requirements.txt`, a `uv.lock` (and then nothing of the project: the lock installs it), else the project and a `dev` group. */
   readonly picked: boolean;
 }
 
@@ -109,7 +124,14 @@ export function dynamicProblem(pyproject: Pyproject | undefined, installable: bo
   return `${pyproject.file} declares its dependencies dynamic, so only a build backend knows them: add a [build-system] table so the project can be installed (editable)`;
 }
 
-/** What `folder` offers (see {@link DependencySource}), in picker order: requirements files, the project, extras, groups. */
+/** The lock file of a uv project. */
+export const UV_LOCK = 'uv.lock';
+
+/**
+ * What `folder` offers (see {@link DependencySource}), in picker order: requirements files, a uv
+ * project's lock, the project, extras, groups. With a `uv.lock`, the lock is ticked and the
+ * project and its groups are not: `uv sync` installs them from the lock.
+ */
 export function folderSources(folder: string): FolderSources {
   const problems: string[] = [];
   let pyproject: Pyproject | undefined;
@@ -119,13 +141,15 @@ export function folderSources(folder: string): FolderSources {
     problems.push(error instanceof PyprojectSyntaxError ? error.message : `${path.join(folder, 'pyproject.toml')} could not be read: ${(error as Error).message}`);
   }
   const sources: DependencySource[] = requirementsFiles(folder).map((rel) => ({ id: `requirements:${rel}`, kind: 'requirements', label: rel, detail: 'requirements file', picked: rel === 'requirements.txt' }));
+  const locked = isFile(path.join(folder, UV_LOCK));
+  if (locked) sources.push({ id: 'uv-lock', kind: 'uv-lock', label: `uv project (${UV_LOCK})`, detail: `uv sync --frozen: ${plural(lockedPackageCount(path.join(folder, UV_LOCK)), 'locked package')}, the project and its dev group`, picked: true });
   const installable = installableFolder(folder, pyproject);
   const name = pyproject?.name ?? path.basename(folder);
   if (installable) {
-    sources.push({ id: 'project', kind: 'project', label: `${name} (editable)`, detail: `pip install -e .${pyproject?.dynamic.includes('dependencies') ? ' (its dependencies are dynamic)' : pyproject ? `, with ${plural(pyproject.dependencies.length, 'dependency', 'dependencies')}` : ''}`, picked: true });
+    sources.push({ id: 'project', kind: 'project', label: `${name} (editable)`, detail: `pip install -e .${pyproject?.dynamic.includes('dependencies') ? ' (its dependencies are dynamic)' : pyproject ? `, with ${plural(pyproject.dependencies.length, 'dependency', 'dependencies')}` : ''}`, picked: !locked });
   } else if (pyproject?.hasProject && (pyproject.dependencies.length > 0 || pyproject.dynamic.includes('dependencies'))) {
     const dynamic = dynamicProblem(pyproject, installable);
-    sources.push({ id: 'project', kind: 'project', label: `${name} dependencies`, detail: dynamic ? 'dynamic: needs a [build-system] to be installed' : `${plural(pyproject.dependencies.length, 'requirement')} from [project] (not a package: no [build-system])`, picked: !dynamic });
+    sources.push({ id: 'project', kind: 'project', label: `${name} dependencies`, detail: dynamic ? 'dynamic: needs a [build-system] to be installed' : `${plural(pyproject.dependencies.length, 'requirement')} from [project] (not a package: no [build-system])`, picked: !dynamic && !locked });
   }
   for (const [extra, deps] of pyproject?.extras ?? []) sources.push({ id: `extra:${extra}`, kind: 'extra', label: extra, detail: `extra: ${deps.map((d) => d.text).join(', ') || 'nothing'}`, picked: false });
   for (const group of pyproject?.groups.keys() ?? []) {
@@ -135,29 +159,43 @@ export function folderSources(folder: string): FolderSources {
     } catch (error) {
       detail = (error as Error).message;
     }
-    sources.push({ id: `group:${group}`, kind: 'group', label: group, detail, picked: normalizeGroupName(group) === 'dev' });
+    sources.push({ id: `group:${group}`, kind: 'group', label: group, detail, picked: !locked && normalizeGroupName(group) === 'dev' });
   }
   return { folder, sources, ...(pyproject ? { pyproject } : {}), problems };
 }
 
+/** How many packages a `uv.lock` lists (each `[[package]]` table, as uv writes them). */
+function lockedPackageCount(lockFile: string): number {
+  try {
+    return readFileSync(lockFile, 'utf8').match(/^\[\[package\]\]$/gm)?.length ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * The tracked set for the source ids chosen in `folder` (see {@link DependencySource.id}). An
- * extra or a group without `project` tracks just that part.
+ * extra or a group without `project` tracks just that part. With `uv-lock`, extras and groups
+ * are passed to `uv sync` (`--extra`, `--group`) and `project` adds nothing: the lock installs it.
  *
+ * @param uvSyncMode `venvPilot.uv.syncMode`: how `uv sync` treats the lock (default `frozen`).
  * @throws {Error} for an id the folder does not offer.
  */
-export function selectSources(folder: string, ids: readonly string[]): TrackedSources {
+export function selectSources(folder: string, ids: readonly string[], uvSyncMode: UvLockSelection['mode'] = 'frozen'): TrackedSources {
   const requirements: string[] = [];
   const extras: string[] = [];
   const groups: string[] = [];
   let self = false;
+  let locked = false;
   for (const id of ids) {
     if (id.startsWith('requirements:')) requirements.push(path.join(folder, id.slice('requirements:'.length)));
+    else if (id === 'uv-lock') locked = true;
     else if (id === 'project') self = true;
     else if (id.startsWith('extra:')) extras.push(id.slice('extra:'.length));
     else if (id.startsWith('group:')) groups.push(id.slice('group:'.length));
     else throw new Error(`Unknown dependency source ${id}`);
   }
+  if (locked) return { requirements, uvLock: { folder, mode: uvSyncMode, extras, groups } };
   return { requirements, ...(self || extras.length || groups.length ? { project: { folder, self, extras, groups } } : {}) };
 }
 
@@ -165,6 +203,7 @@ export function selectSources(folder: string, ids: readonly string[]): TrackedSo
 export function sourceIds(tracked: TrackedSources, folder: string): string[] {
   return [
     ...tracked.requirements.map((file) => `requirements:${path.relative(folder, file).split(path.sep).join('/')}`),
+    ...(tracked.uvLock ? ['uv-lock', ...(tracked.uvLock.extras ?? []).map((e) => `extra:${e}`), ...(tracked.uvLock.groups ?? []).map((g) => `group:${g}`)] : []),
     ...(tracked.project?.self ? ['project'] : []),
     ...(tracked.project?.extras.map((e) => `extra:${e}`) ?? []),
     ...(tracked.project?.groups.map((g) => `group:${g}`) ?? []),
@@ -172,12 +211,14 @@ export function sourceIds(tracked: TrackedSources, folder: string): string[] {
 }
 
 /** True when nothing is tracked. */
-export const isEmptySelection = (tracked: TrackedSources): boolean => tracked.requirements.length === 0 && !tracked.project && !tracked.script;
+export const isEmptySelection = (tracked: TrackedSources): boolean => tracked.requirements.length === 0 && !tracked.project && !tracked.script && !tracked.uvLock;
 
 /** The tracked set in a few words: `requirements.txt, demo [socks], group dev`. */
 export function describeSources(tracked: TrackedSources): string {
   const project = tracked.project;
   const parts = tracked.requirements.map((r) => path.basename(r));
+  const lock = tracked.uvLock;
+  if (lock) parts.push(`${UV_LOCK} (${[lock.mode, ...(lock.extras ?? []).map((e) => `extra ${e}`), ...(lock.groups ?? []).map((g) => `group ${g}`)].join(', ')})`);
   if (project?.self) parts.push(`${path.basename(project.folder)}${project.extras.length ? ` [${project.extras.join(',')}]` : ''}`);
   else if (project?.extras.length) parts.push(`extra${project.extras.length > 1 ? 's' : ''} ${project.extras.join(', ')}`);
   if (project?.groups.length) parts.push(`group${project.groups.length > 1 ? 's' : ''} ${project.groups.join(', ')}`);
@@ -188,7 +229,8 @@ export function describeSources(tracked: TrackedSources): string {
 /** A key that changes whenever the tracked set does (not the files' contents): part of the sync stamp. */
 export function sourcesKey(tracked: TrackedSources): string {
   const project = tracked.project;
-  return JSON.stringify({ requirements: [...tracked.requirements].sort(), ...(tracked.script ? { script: tracked.script } : {}), ...(project ? { project: { folder: project.folder, self: project.self, extras: [...project.extras].sort(), groups: [...project.groups].sort() } } : {}) });
+  const lock = tracked.uvLock;
+  return JSON.stringify({ requirements: [...tracked.requirements].sort(), ...(tracked.script ? { script: tracked.script } : {}), ...(lock ? { uvLock: { folder: lock.folder, mode: lock.mode, extras: [...(lock.extras ?? [])].sort(), groups: [...(lock.groups ?? [])].sort() } } : {}), ...(project ? { project: { folder: project.folder, self: project.self, extras: [...project.extras].sort(), groups: [...project.groups].sort() } } : {}) });
 }
 
 /** A tracked set read for planning and installing. */
@@ -216,15 +258,23 @@ function editableItem(folder: string, extras: readonly string[], range: SourceRa
  * error item at its place, as a requirements file's errors are): the requirements files with
  * their includes; for the project, `-e FOLDER[extras]` plus its declared dependencies and the
  * extras' (so a dependency added to `pyproject.toml` shows as missing without starting pip), or
- * without a build system the dependencies alone; each group with its includes expanded.
+ * without a build system the dependencies alone; each group with its includes expanded. A uv
+ * lock adds no items (`uv sync` plans it) but its `uv.lock` and `pyproject.toml` are among the
+ * files read, so the stamp and the watcher cover them; a missing `uv.lock` is an error item.
  */
 export function readSources(tracked: TrackedSources, env?: Readonly<Record<string, string | undefined>>): ReadSources {
   const fromFiles = parseRequirementSet(tracked.requirements, env);
   const script = tracked.script === undefined ? undefined : readScriptSource(tracked.script);
   const project = tracked.project;
-  if (!project && !script) return { parsed: fromFiles, declaredProjects: new Set() };
+  const lock = tracked.uvLock;
+  if (!project && !script && !lock) return { parsed: fromFiles, declaredProjects: new Set() };
   const items: RequirementsItem[] = [...fromFiles.items, ...(script?.items ?? [])];
   const files = [...fromFiles.files, ...(tracked.script ? [tracked.script] : [])];
+  if (lock) {
+    const lockFile = path.join(lock.folder, UV_LOCK);
+    if (!isFile(lockFile)) items.push(errorAt(fileStart(lockFile), `does not exist: create it with \`uv lock\` in ${lock.folder}, or track another source`));
+    for (const file of [lockFile, path.join(lock.folder, 'pyproject.toml')]) if (isFile(file) && !files.includes(file)) files.push(file);
+  }
   if (!project) return { parsed: { items, files }, declaredProjects: new Set(), ...(script?.metadata ? { script: script.metadata } : {}) };
   const declaredProjects = new Set<string>();
   const pyprojectFile = path.join(project.folder, 'pyproject.toml');
@@ -234,7 +284,7 @@ export function readSources(tracked: TrackedSources, env?: Readonly<Record<strin
   } catch (error) {
     items.push(error instanceof PyprojectSyntaxError ? errorAt(error.range, error.message.slice(error.message.indexOf(': ') + 2)) : errorAt(fileStart(pyprojectFile), `could not be read: ${(error as Error).message}`));
   }
-  if (isFile(pyprojectFile)) files.push(pyprojectFile);
+  if (isFile(pyprojectFile) && !files.includes(pyprojectFile)) files.push(pyprojectFile);
   const installable = installableFolder(project.folder, pyproject);
   const dependencies = (list: readonly DependencyString[]): void => {
     for (const dependency of list) items.push(parseDependencyString(dependency.text, dependency.range));
@@ -334,8 +384,12 @@ export interface PreparedInstall {
   /** The set in a few words, for progress: `requirements.txt, demo [socks], group dev`. */
   readonly description: string;
   readonly read: ReadSources;
-  /** The `pip install` arguments for the venv at `venvDir` (its pip decides how groups are passed). */
-  args(venvDir: string): string[];
+  /**
+   * The `pip install` arguments for the venv at `venvDir` (its pip decides how groups are
+   * passed); for uv (`forUv`), groups as their requirement strings, which every uv reads. Empty
+   * when only a uv lock is tracked.
+   */
+  args(venvDir: string, forUv?: boolean): string[];
 }
 
 /**
@@ -350,6 +404,6 @@ export function prepareInstall(tracked: TrackedSources, env?: Readonly<Record<st
   return {
     description: describeSources(tracked),
     read,
-    args: (venvDir) => installArgs(tracked, read, installedDistributions(venvDir).find((d) => d.normalizedName === 'pip')?.version),
+    args: (venvDir, forUv = false) => installArgs(tracked, read, forUv ? undefined : installedDistributions(venvDir).find((d) => d.normalizedName === 'pip')?.version),
   };
 }

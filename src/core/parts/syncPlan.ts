@@ -167,6 +167,8 @@ export interface PlanOptions {
    * are, whatever its files' times say.
    */
   readonly declaredProjects?: ReadonlySet<string>;
+  /** Normalized names exact mode never uninstalls: what another source (a uv lock, installed by `uv sync`) put there. */
+  readonly keep?: ReadonlySet<string>;
 }
 
 /**
@@ -205,7 +207,7 @@ export function planSync(parsed: ParsedRequirements, installed: readonly Install
   const reached = walkRequires(roots, byName, environment, () => undefined);
   const direct = new Set(roots.map((r) => r.name));
   const roles = new Map(installed.map((d): [string, PackageRole] => [d.normalizedName, direct.has(d.normalizedName) ? 'required' : reached.has(d.normalizedName) ? 'dependency' : TOOLING.has(d.normalizedName) ? 'tooling' : 'extra']));
-  const uninstall = options.exact ? installed.filter((d) => roles.get(d.normalizedName) === 'extra') : [];
+  const uninstall = options.exact ? installed.filter((d) => roles.get(d.normalizedName) === 'extra' && !options.keep?.has(d.normalizedName)) : [];
   return { install, uninstall, satisfied, skipped, roles };
 }
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readPyvenvCfg, venvScriptsDir } from '../../leaves/layout';
+import { readPyvenvCfg, venvPlatformOf, venvScriptsDir } from '../../leaves/layout';
 import { UserError } from '../../leaves/errors';
 
 /** One change to a terminal's environment; the same shape VS Code's EnvironmentVariableCollection applies. */
@@ -18,16 +18,45 @@ export interface ActivatedEnvironment {
 }
 
 /**
- * The activated environment for the venv at `venvDir`: `bin/` prepended to PATH, `VIRTUAL_ENV`,
- * `VIRTUAL_ENV_PROMPT` (as Python 3.12's activate sets it), and `PYTHONHOME` removed.
+ * The name an environment keeps its search path under. On Windows variable names are
+ * case-insensitive and the system stores it as `Path`, so whatever case `env` has it in is kept
+ * (a mutation named `PATH` beside an existing `Path` would make two variables in a Node child's
+ * environment, and which one wins is up to the order); `Path` when it has none. On POSIX, `PATH`.
+ */
+export function pathVariableName(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform = process.platform): string {
+  if (platform !== 'win32') return 'PATH';
+  return Object.keys(env).find((name) => name.toUpperCase() === 'PATH') ?? 'Path';
+}
+
+/** The separator of PATH entries: `;` on Windows, `:` elsewhere (Node's `path.win32.delimiter`, `path.posix.delimiter`). */
+export function pathDelimiter(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? path.win32.delimiter : path.posix.delimiter;
+}
+
+/** Options for {@link activatedEnvironment}. */
+export interface ActivationOptions {
+  /** The platform the terminal runs on; default this one. */
+  readonly platform?: NodeJS.Platform;
+  /** The environment the mutations apply to, for the case of PATH on Windows; default this process's. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The activated environment for the venv at `venvDir`, as the venv's own activate scripts set
+ * it: its scripts folder prepended to the search path (`bin` and `:` on POSIX, `Scripts` and `;`
+ * under the name the environment already uses on Windows, usually `Path`), `VIRTUAL_ENV`,
+ * `VIRTUAL_ENV_PROMPT` (as Python 3.12's activate sets it), and `PYTHONHOME` removed. The same
+ * variables serve PowerShell, Command Prompt and Git Bash on Windows: Git Bash converts the
+ * Windows search path into its own form when it starts.
  *
  * @throws {UserError} when `venvDir` has no pyvenv.cfg.
  */
-export function activatedEnvironment(venvDir: string): ActivatedEnvironment {
+export function activatedEnvironment(venvDir: string, options: ActivationOptions = {}): ActivatedEnvironment {
+  const platform = options.platform ?? process.platform;
   const venv = path.resolve(venvDir);
   const cfg = readPyvenvCfg(venv);
   if (!cfg) throw new UserError(`${venv} is not a virtual environment (no pyvenv.cfg)`);
-  const binDir = venvScriptsDir(venv);
+  const binDir = venvScriptsDir(venv, venvPlatformOf(platform));
   // The stdlib venv writes prompt with Python's repr(): quoted, with \\ and the quote escaped.
   const quoted = /^(['"])(.*)\1$/.exec(cfg.prompt ?? '');
   const prompt = (quoted ? (quoted[2] ?? '').replace(/\\(.)/g, '$1') : cfg.prompt) || path.basename(venv);
@@ -36,7 +65,7 @@ export function activatedEnvironment(venvDir: string): ActivatedEnvironment {
     binDir,
     prompt,
     mutations: [
-      { name: 'PATH', op: 'prepend', value: binDir + path.delimiter },
+      { name: pathVariableName(options.env ?? process.env, platform), op: 'prepend', value: binDir + pathDelimiter(platform) },
       { name: 'VIRTUAL_ENV', op: 'replace', value: venv },
       { name: 'VIRTUAL_ENV_PROMPT', op: 'replace', value: prompt },
       { name: 'PYTHONHOME', op: 'remove' },

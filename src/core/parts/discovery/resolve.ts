@@ -1,26 +1,11 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import path from 'node:path';
 import { UserError } from '../../leaves/errors';
+import { onPath } from '../../leaves/paths';
 import { describeBaseInterpreter } from './describe';
 import { discoverInterpreters, type DiscoveryOptions } from './discover';
 import { describeSpec, nearestVersions, parseSpec, pickInterpreter } from './spec';
 import type { BaseInterpreter } from './types';
 
-/** The first executable file called `name` in the PATH folders, as a shell finds it (virtualenv's reading of a spec that is no version). */
-export function onPath(name: string, pathVariable: string): string | undefined {
-  for (const dir of pathVariable.split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name);
-    try {
-      if (statSync(candidate).isFile()) {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      }
-    } catch {
-      // Not here, or not executable: go on.
-    }
-  }
-  return undefined;
-}
+export { onPath };
 
 export { describeBaseInterpreter, describeInterpreter } from './describe';
 

@@ -6,7 +6,7 @@ import { run, type CommandLogger } from '../../leaves/process';
 import { isolatedEnv, isolatedModule } from '../../leaves/pythonScripts';
 import type { SeedWheel } from './wheels';
 import { UserError } from '../../leaves/errors';
-import { scriptsDirName, venvPlatformOf } from '../../leaves/layout';
+import { consoleScriptFileName, scriptsDirName, venvPlatformOf } from '../../leaves/layout';
 
 /** A console script a seed installs: `name = module:attr` from `entry_points.txt`. */
 export interface ConsoleScript {
@@ -132,14 +132,17 @@ export async function ensureImage(wheel: SeedWheel, interpreter: BaseInterpreter
     const unsafe = scripts.find((script) => !isPlainFileName(script.name));
     if (unsafe) throw new UserError(`The wheel ${wheel.path} declares a console script named ${JSON.stringify(unsafe.name)}, which is not a plain file name; refusing to seed from it`);
     const { dirs, files } = walk(site);
-    const binFromSite = path.posix.relative(interpreter.venvPaths?.purelib ?? 'lib/site-packages', interpreter.venvPaths?.scripts ?? scriptsDirName(venvPlatformOf(interpreter.platform)));
+    // RECORD paths use `/` (PEP 376); a Windows probe reports `Lib\\site-packages`.
+    const platform = venvPlatformOf(interpreter.platform);
+    const posixRelative = (value: string): string => value.replace(/\\/g, '/');
+    const binFromSite = path.posix.relative(posixRelative(interpreter.venvPaths?.purelib ?? (platform === 'win32' ? 'Lib/site-packages' : 'lib/site-packages')), posixRelative(interpreter.venvPaths?.scripts ?? scriptsDirName(platform)));
     const recordFile = `${distInfo}/RECORD`;
     const record = [
       ...files.filter((file) => file !== recordFile).map((file) => {
         const bytes = readFileSync(path.join(site, file));
         return `${file},sha256=${createHash('sha256').update(bytes).digest('base64url')},${bytes.length}`;
       }),
-      ...scripts.map((s) => `${binFromSite}/${s.name},,`),
+      ...scripts.map((s) => `${binFromSite}/${consoleScriptFileName(s.name, platform)},,`),
       `${recordFile},,`,
     ];
     writeFileSync(path.join(site, recordFile), record.join('\n') + '\n');

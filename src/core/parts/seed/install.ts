@@ -1,8 +1,11 @@
 import { chmodSync, copyFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheKey, uniqueSuffix } from '../../leaves/cacheKey';
-import type { VenvLayout } from '../../leaves/layout';
+import { consoleScriptFileName, venvPlatformOf, type VenvLayout } from '../../leaves/layout';
+import type { CommandLogger } from '../../leaves/process';
 import { readImage, type ConsoleScript, type SeedImage } from './image';
+import { buildLauncher, launcherDate, missingLauncherTemplate, readLauncherTemplate, seedWithEnsurepip } from './launchers';
+import type { SeedWheel } from './wheels';
 
 /** How image files get into a venv: hard links (default), copies, or symlinks (`--symlink-app-data`). */
 export type AppDataMode = 'hardlink' | 'copy' | 'symlink';
@@ -17,10 +20,13 @@ export function scriptShebang(python: string): string {
   return `#!/bin/sh\n'''exec' '${python.replace(/'/g, `'"'"'`)}' "$0" "$@"\n' '''\n`;
 }
 
-/** A console script as pip writes one. */
-export function consoleScript(script: ConsoleScript, python: string): string {
+/**
+ * The Python text of a console script, after its shebang: distlib's `SCRIPT_TEMPLATE` (pip 23-24),
+ * which strips `-script.pyw` or `.exe` from `argv[0]` so `pip.exe` names itself `pip`.
+ */
+export function consoleScriptBody(script: ConsoleScript): string {
   const [first] = script.attr.split('.');
-  return `${scriptShebang(python)}# -*- coding: utf-8 -*-
+  return `# -*- coding: utf-8 -*-
 import re
 import sys
 from ${script.module} import ${first}
@@ -28,6 +34,11 @@ if __name__ == '__main__':
     sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
     sys.exit(${script.attr}())
 `;
+}
+
+/** A console script as pip writes one on POSIX. */
+export function consoleScript(script: ConsoleScript, python: string): string {
+  return `${scriptShebang(python)}${consoleScriptBody(script)}`;
 }
 
 /** Copies a file keeping its mtime, so precompiled `.pyc` files stay valid. */
@@ -62,9 +73,25 @@ export function layImage(image: SeedImage, siteDir: string, mode: AppDataMode = 
   }
 }
 
-/** Writes an image's console scripts into the venv's `bin`, with the venv's interpreter in the shebang. */
-export function writeConsoleScripts(image: SeedImage, layout: VenvLayout): void {
-  const python = path.join(layout.bin, 'python');
+/**
+ * Writes an image's console scripts into the venv's scripts folder, naming the venv's
+ * interpreter: shebang scripts on POSIX; on Windows `NAME.exe` launchers built from the template
+ * found in `images` (pip's wheel carries them; see `launchers.ts`), as pip itself writes them.
+ *
+ * @throws {UserError} on Windows when no image holds the launcher template.
+ */
+export function writeConsoleScripts(image: SeedImage, layout: VenvLayout, images: readonly SeedImage[] = [image]): void {
+  const platform = layout.platform ?? venvPlatformOf();
+  const python = layout.python ?? path.join(layout.bin, consoleScriptFileName('python', platform));
+  if (image.manifest.scripts.length === 0) return;
+  if (layout.scripts?.kind === 'launcher') {
+    const template = readLauncherTemplate(images, layout);
+    const date = launcherDate();
+    for (const script of image.manifest.scripts) {
+      writeFileSync(path.join(layout.bin, consoleScriptFileName(script.name, platform)), buildLauncher(template, python, consoleScriptBody(script), date));
+    }
+    return;
+  }
   for (const script of image.manifest.scripts) {
     const file = path.join(layout.bin, script.name);
     writeFileSync(file, consoleScript(script, python));
@@ -76,8 +103,38 @@ export function writeConsoleScripts(image: SeedImage, layout: VenvLayout): void 
 export function installImages(images: readonly SeedImage[], layout: VenvLayout, mode: AppDataMode = 'hardlink'): void {
   for (const image of images) {
     layImage(image, layout.purelib, mode);
-    writeConsoleScripts(image, layout);
+    writeConsoleScripts(image, layout, images);
   }
+}
+
+/** How {@link seedImages} seeded a venv. */
+export type SeedMethod = 'spare' | 'images' | 'ensurepip';
+
+/**
+ * Seeds a venv from its images: a staged spare renamed into place (hard links only), else the
+ * images laid file by file. On Windows, when the images hold no launcher template for the
+ * console scripts (Debian-style stripped wheels), the venv's own `python -m ensurepip` seeds
+ * instead, and `onFallback` hears why.
+ *
+ * @throws {ProcessError} when the ensurepip fallback fails.
+ * @throws {Error} (a Node file-system error) when the venv cannot be written.
+ */
+export async function seedImages(
+  images: readonly SeedImage[],
+  seeds: readonly SeedWheel[],
+  layout: VenvLayout,
+  options: { cacheDir: string; mode?: AppDataMode; log?: CommandLogger; signal?: AbortSignal; onFallback?: (message: string) => void },
+): Promise<SeedMethod> {
+  const missing = missingLauncherTemplate(images, layout);
+  if (missing) {
+    options.onFallback?.(`The seed wheels hold no console-script launcher template (${missing}); seeding with python -m ensurepip instead`);
+    await seedWithEnsurepip(layout, seeds, options);
+    return 'ensurepip';
+  }
+  if (images.length === 0) return 'images';
+  if ((options.mode ?? 'hardlink') === 'hardlink' && takeSpare(options.cacheDir, images, layout)) return 'spare';
+  installImages(images, layout, options.mode);
+  return 'images';
 }
 
 /**
@@ -169,7 +226,7 @@ export function takeSpare(cacheDir: string, images: readonly SeedImage[], layout
     try {
       rmdirSync(layout.purelib);
       renameSync(path.join(dir, name), layout.purelib);
-      for (const image of images) writeConsoleScripts(image, layout);
+      for (const image of images) writeConsoleScripts(image, layout, images);
       return true;
     } catch {
       mkdirSync(layout.purelib, { recursive: true });

@@ -1,9 +1,15 @@
 /**
  * venv-pilot's own activation scripts. Each sets VIRTUAL_ENV and VIRTUAL_ENV_PROMPT, puts the
- * venv's bin first on PATH, unsets PYTHONHOME, prefixes the prompt unless
- * VIRTUAL_ENV_DISABLE_PROMPT is set, and defines `deactivate`, which restores all of it,
- * including a PS1 that was empty or unset before.
+ * venv's scripts folder (`bin`, `Scripts` on Windows) first on PATH, unsets PYTHONHOME, prefixes
+ * the prompt unless VIRTUAL_ENV_DISABLE_PROMPT is set, and defines `deactivate`, which restores
+ * all of it, including a PS1 that was empty or unset before.
+ *
+ * The set follows what CPython's venv ships (`Lib/venv/scripts/common`, `posix` and `nt`): on
+ * POSIX `activate`, `activate.fish`, `activate.csh` and `Activate.ps1`; on Windows `activate`
+ * (Git Bash, MSYS2, Cygwin), `activate.bat`, `deactivate.bat` and `Activate.ps1`; and on both
+ * `activate.nu` for nushell, as virtualenv ships it.
  */
+import { scriptsDirName, venvPlatformOf, type VenvPlatform } from '../../leaves/layout';
 
 /** A string as one POSIX shell word: single-quoted, with `'` written as `'\''`. */
 export function shellQuote(value: string): string {
@@ -20,9 +26,25 @@ function powershellQuote(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** bash, zsh and other POSIX shells: `source bin/activate`. */
-function posix(venv: string, prompt: string): string {
-  return `# Source this file from bash, zsh or another POSIX shell: . bin/activate
+/**
+ * bash, zsh and other POSIX shells: `source bin/activate`. On Windows (Git Bash, MSYS2, Cygwin)
+ * VIRTUAL_ENV is turned into the shell's own path form with `cygpath` first, as CPython's
+ * `activate` does since 3.12, so `$VIRTUAL_ENV/Scripts` is a PATH entry the shell understands.
+ */
+function posix(venv: string, prompt: string, platform: VenvPlatform): string {
+  const bin = scriptsDirName(platform);
+  const msys =
+    platform === 'win32'
+      ? `
+case "$(uname)" in
+    CYGWIN*|MSYS*|MINGW*)
+        # C:\\path\\to\\venv becomes /c/path/to/venv (MSYS) or /cygdrive/c/path/to/venv (Cygwin).
+        VIRTUAL_ENV=$(cygpath "$VIRTUAL_ENV")
+        ;;
+esac
+`
+      : '';
+  return `# Source this file from bash, zsh or another POSIX shell: . ${bin}/activate
 # It cannot be run directly. Written by venv-pilot.
 
 deactivate () {
@@ -51,11 +73,11 @@ deactivate () {
 deactivate nondestructive
 
 VIRTUAL_ENV=${shellQuote(venv)}
-VIRTUAL_ENV_PROMPT=${shellQuote(prompt)}
+VIRTUAL_ENV_PROMPT=${shellQuote(prompt)}${msys}
 export VIRTUAL_ENV VIRTUAL_ENV_PROMPT
 
 _OLD_VIRTUAL_PATH="$PATH"
-PATH="$VIRTUAL_ENV/bin:$PATH"
+PATH="$VIRTUAL_ENV/${bin}:$PATH"
 export PATH
 
 if [ "\${PYTHONHOME+set}" = set ]; then
@@ -159,9 +181,16 @@ rehash
 `;
 }
 
-/** PowerShell: `. bin/Activate.ps1`. */
-function powershell(venv: string, prompt: string): string {
-  return `# Dot-source this file from PowerShell: . bin/Activate.ps1
+/**
+ * PowerShell: `. bin/Activate.ps1` (`. .venv\Scripts\Activate.ps1` on Windows). `$env:PATH`
+ * is the same variable whatever case Windows stores it in (`Path`): PowerShell's `Env:` drive is
+ * case-insensitive there. An execution policy that forbids scripts (`Restricted`, Windows
+ * clients' default) stops this file as it stops CPython's signed one; terminals activated through
+ * environment variables (see `activation/environment.ts`) never run it.
+ */
+function powershell(venv: string, prompt: string, platform: VenvPlatform): string {
+  const bin = scriptsDirName(platform);
+  return `# Dot-source this file from PowerShell: . ${bin}/Activate.ps1
 # Written by venv-pilot.
 
 function global:deactivate([switch] $NonDestructive) {
@@ -189,7 +218,7 @@ deactivate -NonDestructive
 $env:VIRTUAL_ENV = ${powershellQuote(venv)}
 $env:VIRTUAL_ENV_PROMPT = ${powershellQuote(prompt)}
 $global:_OLD_VIRTUAL_PATH = $env:PATH
-$env:PATH = (Join-Path $env:VIRTUAL_ENV 'bin') + [System.IO.Path]::PathSeparator + $env:PATH
+$env:PATH = (Join-Path $env:VIRTUAL_ENV '${bin}') + [System.IO.Path]::PathSeparator + $env:PATH
 
 if (Test-Path -Path Env:PYTHONHOME) {
     $global:_OLD_VIRTUAL_PYTHONHOME = $env:PYTHONHOME
@@ -206,12 +235,146 @@ if (-not $env:VIRTUAL_ENV_DISABLE_PROMPT) {
 `;
 }
 
-/** The activation scripts for a venv at `venv` (absolute) with prompt name `prompt`: file name -> content. */
-export function activationScripts(venv: string, prompt: string): Record<string, string> {
+/**
+ * A value as Command Prompt's `set NAME=VALUE` takes it literally, outside quotes: `%` doubled
+ * (a batch file expands `%NAME%` first) and `^`, `&`, `|`, `<`, `>`, `(`, `)` and `"` escaped with
+ * `^`, so a venv named `a"&calc&"` stays a name (inside `set "NAME=..."` an embedded quote
+ * would end the quoting and run what follows).
+ */
+export function cmdLiteral(value: string): string {
+  return value.replace(/%/g, '%%').replace(/[\^&|<>()"]/g, '^$&');
+}
+
+/**
+ * The prompt prefix as PROMPT shows it, for `set "PROMPT=..."`: `$` doubled (PROMPT's own codes,
+ * `$P$G`, start with it), `%` doubled, and `"` shown as `'` (inside the quoted form a quote
+ * would end the quoting).
+ */
+function cmdPromptText(value: string): string {
+  return value.replace(/\$/g, '$$$$').replace(/%/g, '%%').replace(/"/g, "'");
+}
+
+/**
+ * Command Prompt: `.venv\Scripts\activate.bat`, modelled on CPython's `nt/activate.bat`:
+ * UTF-8 code page while it runs (the file is UTF-8), the previous activation undone first, the
+ * old PATH, PROMPT and PYTHONHOME kept for `deactivate.bat`. Lines that expand a variable at run
+ * time use the quoted `set "NAME=..."` form, so a PATH holding `&` is not split into commands.
+ */
+function cmd(venv: string, prompt: string): string {
+  return `@echo off
+rem Run this file from Command Prompt: .venv\\Scripts\\activate.bat  (deactivate.bat undoes it)
+rem Written by venv-pilot. The file is UTF-8, so the code page is UTF-8 while it runs.
+
+for /f "tokens=2 delims=:." %%a in ('"%SystemRoot%\\System32\\chcp.com"') do (
+    set _OLD_CODEPAGE=%%a
+)
+if defined _OLD_CODEPAGE (
+    "%SystemRoot%\\System32\\chcp.com" 65001 > nul
+)
+
+if defined _OLD_VIRTUAL_PROMPT set "PROMPT=%_OLD_VIRTUAL_PROMPT%"
+if defined _OLD_VIRTUAL_PYTHONHOME set "PYTHONHOME=%_OLD_VIRTUAL_PYTHONHOME%"
+if defined _OLD_VIRTUAL_PATH set "PATH=%_OLD_VIRTUAL_PATH%"
+
+set VIRTUAL_ENV=${cmdLiteral(venv)}
+set VIRTUAL_ENV_PROMPT=${cmdLiteral(prompt)}
+
+if not defined PROMPT set PROMPT=$P$G
+set "_OLD_VIRTUAL_PROMPT=%PROMPT%"
+if not defined VIRTUAL_ENV_DISABLE_PROMPT set "PROMPT=(${cmdPromptText(prompt)}) %PROMPT%"
+
+if defined PYTHONHOME set "_OLD_VIRTUAL_PYTHONHOME=%PYTHONHOME%"
+set PYTHONHOME=
+
+set "_OLD_VIRTUAL_PATH=%PATH%"
+set "PATH=%VIRTUAL_ENV%\\Scripts;%PATH%"
+
+if defined _OLD_CODEPAGE (
+    "%SystemRoot%\\System32\\chcp.com" %_OLD_CODEPAGE% > nul
+    set _OLD_CODEPAGE=
+)
+`;
+}
+
+/** Command Prompt: `deactivate.bat`, undoing {@link cmd} (CPython's `nt/deactivate.bat`, with the variable names activate.bat sets). */
+function cmdDeactivate(): string {
+  return `@echo off
+rem Run this file from Command Prompt to leave the venv activate.bat entered. Written by venv-pilot.
+
+if defined _OLD_VIRTUAL_PROMPT set "PROMPT=%_OLD_VIRTUAL_PROMPT%"
+set _OLD_VIRTUAL_PROMPT=
+
+if defined _OLD_VIRTUAL_PYTHONHOME set "PYTHONHOME=%_OLD_VIRTUAL_PYTHONHOME%"
+set _OLD_VIRTUAL_PYTHONHOME=
+
+if defined _OLD_VIRTUAL_PATH set "PATH=%_OLD_VIRTUAL_PATH%"
+set _OLD_VIRTUAL_PATH=
+
+set VIRTUAL_ENV=
+set VIRTUAL_ENV_PROMPT=
+`;
+}
+
+/** A nushell raw string (`r#'...'#`), with as many `#` as it takes for the text not to end it. */
+export function nuRawString(value: string): string {
+  let hashes = '#';
+  while (value.includes(`'${hashes}`)) hashes += '#';
+  return `r${hashes}'${value}'${hashes}`;
+}
+
+/**
+ * nushell: `overlay use .venv/bin/activate.nu`, then `deactivate` (an alias of `overlay hide
+ * activate`, which restores every variable the overlay changed). Modelled on virtualenv's
+ * `activate.nu`: the PATH variable is `Path` when the environment has it under that name (Windows),
+ * else `PATH`; the prompt is prefixed through PROMPT_COMMAND unless VIRTUAL_ENV_DISABLE_PROMPT is set.
+ */
+function nushell(venv: string, prompt: string, platform: VenvPlatform): string {
+  return `# Activate with: overlay use ${scriptsDirName(platform)}/activate.nu   Leave with: deactivate
+# Written by venv-pilot.
+
+export-env {
+    let virtual_env = ${nuRawString(venv)}
+    let venv_prompt = ${nuRawString(prompt)}
+    let path_name = if ('Path' in $env) { 'Path' } else { 'PATH' }
+    let venv_bin = ([$virtual_env ${nuRawString(scriptsDirName(platform))}] | path join)
+    let new_path = ($env | get $path_name | prepend $venv_bin)
+    let base = { $path_name: $new_path, VIRTUAL_ENV: $virtual_env, VIRTUAL_ENV_PROMPT: $venv_prompt }
+    let disabled = ('VIRTUAL_ENV_DISABLE_PROMPT' in $env) and (not ($env.VIRTUAL_ENV_DISABLE_PROMPT | is-empty))
+    let new_env = if $disabled {
+        $base
+    } else {
+        let prefix = $'(char lparen)($venv_prompt)(char rparen) '
+        let old = if ('PROMPT_COMMAND' in $env) { $env.PROMPT_COMMAND } else { '' }
+        let command = if ('closure' in ($old | describe)) { {|| $'($prefix)(do $old)' } } else { {|| $'($prefix)($old)' } }
+        $base | merge { PROMPT_COMMAND: $command }
+    }
+    load-env $new_env
+    hide-env -i PYTHONHOME
+}
+
+export alias deactivate = overlay hide activate
+`;
+}
+
+/**
+ * The activation scripts for a venv at `venv` (absolute) with prompt name `prompt`, for the
+ * venv's platform: file name -> content (see the module comment for the set).
+ */
+export function activationScripts(venv: string, prompt: string, platform: VenvPlatform = venvPlatformOf()): Record<string, string> {
+  if (platform === 'win32') {
+    return {
+      activate: posix(venv, prompt, platform),
+      'activate.bat': cmd(venv, prompt),
+      'deactivate.bat': cmdDeactivate(),
+      'Activate.ps1': powershell(venv, prompt, platform),
+      'activate.nu': nushell(venv, prompt, platform),
+    };
+  }
   return {
-    activate: posix(venv, prompt),
+    activate: posix(venv, prompt, platform),
     'activate.fish': fish(venv, prompt),
     'activate.csh': csh(venv, prompt),
-    'Activate.ps1': powershell(venv, prompt),
+    'Activate.ps1': powershell(venv, prompt, platform),
+    'activate.nu': nushell(venv, prompt, platform),
   };
 }

@@ -1,8 +1,8 @@
-import { copyFileSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BaseInterpreter } from '../discovery/types';
 import { activationScripts } from './activationScripts';
-import { formatPyvenvCfg, pyvenvCfgPath, venvLayoutFor, type VenvLayout } from '../../leaves/layout';
+import { formatPyvenvCfg, macosInstallationKind, pyvenvCfgPath, pyvenvHome, venvLayoutFor, venvPlatformOf, type VenvLayout } from '../../leaves/layout';
 
 /** How the venv's interpreter files point at the base interpreter. */
 export type LinkMode = 'symlinks' | 'copies';
@@ -22,14 +22,33 @@ export interface BuiltinVenvOptions {
 }
 
 /**
- * True when the builtin creator has been proven for this interpreter: CPython 3.3+ or PyPy 3,
- * on Linux or macOS, with the venv layout reported by the probe. Anything else uses `python -m venv`.
+ * Why the builtin creator is not used for this interpreter, or `undefined` when it has been
+ * proven for it: CPython 3.3+ or PyPy 3, with the venv layout reported by the probe, on Linux, or
+ * on macOS for a framework build by python.org or Homebrew (`sys.base_prefix` under
+ * `Python.framework/Versions/X.Y`), run by its own path (not a shim). Everything else (Windows,
+ * whose venvs need CPython's launcher copied; Apple's `Python3.framework` behind the `xcrun`
+ * stub; pyenv, conda or uv builds on macOS, never checked against CPython's venv there) uses
+ * `python -m venv`, and the reason is shown.
  */
-export function builtinSupports(interpreter: BaseInterpreter): boolean {
+export function builtinUnsupportedReason(interpreter: BaseInterpreter): string | undefined {
   const [major = 0, minor = 0] = interpreter.versionInfo;
-  const posix = interpreter.platform === 'linux' || interpreter.platform === 'darwin';
-  const implementation = interpreter.implementation === 'CPython' || interpreter.implementation === 'PyPy';
-  return posix && implementation && (major > 3 || (major === 3 && minor >= 3)) && !!interpreter.venvPaths?.purelib;
+  if (interpreter.implementation !== 'CPython' && interpreter.implementation !== 'PyPy') return `the builtin creator is proven for CPython and PyPy only, not ${interpreter.implementation}`;
+  if (!(major > 3 || (major === 3 && minor >= 3))) return `Python ${interpreter.version} predates venv (3.3)`;
+  if (!interpreter.venvPaths?.purelib) return 'the probe reported no venv layout';
+  if (interpreter.platform === 'linux') return undefined;
+  if (interpreter.platform === 'win32') return 'on Windows python -m venv copies the venv launcher (python.exe) that matches the base';
+  if (interpreter.platform !== 'darwin') return `the builtin creator is proven on Linux and macOS only, not ${interpreter.platform}`;
+  const kind = macosInstallationKind(interpreter.basePrefix);
+  if (kind !== 'python.org' && kind !== 'homebrew') return `${interpreter.basePrefix} is not a python.org or Homebrew framework build, the macOS Pythons the builtin creator is proven for`;
+  if (path.resolve(interpreter.executable) !== path.resolve(interpreter.path) && path.dirname(interpreter.executable) !== path.dirname(interpreter.path)) {
+    return `${interpreter.path} runs ${interpreter.executable} (a shim or stub), and the venv must point at the interpreter itself`;
+  }
+  return undefined;
+}
+
+/** True when the builtin creator has been proven for this interpreter (see {@link builtinUnsupportedReason}). */
+export function builtinSupports(interpreter: BaseInterpreter): boolean {
+  return builtinUnsupportedReason(interpreter) === undefined;
 }
 
 /** The layout a venv of `interpreter` at `dir` has (see layout.ts). */
@@ -70,7 +89,7 @@ export function writeVenv(options: BuiltinVenvOptions): VenvLayout {
   const layout = venvLayout(interpreter, dir);
   const [major, minor, micro] = interpreter.versionInfo;
   const cfg: [string, string][] = [
-    ['home', path.dirname(interpreter.path)],
+    ['home', pyvenvHome(interpreter.path, venvPlatformOf(interpreter.platform))],
     ['include-system-site-packages', options.systemSitePackages ? 'true' : 'false'],
     ['version', `${major}.${minor}.${micro}`],
     ['executable', realpathSync(interpreter.path)],
@@ -97,12 +116,38 @@ export function writeVenv(options: BuiltinVenvOptions): VenvLayout {
     for (const name of aliases) symlinkSync(own, path.join(layout.bin, name));
   }
 
-  for (const [name, text] of Object.entries(activationScripts(dir, options.prompt ?? path.basename(dir)))) {
-    writeFileSync(path.join(layout.bin, name), text);
-  }
+  writeActivationScripts(layout, options.prompt ?? path.basename(dir), 'all');
   if (!options.noVcsIgnore) {
     writeFileSync(path.join(dir, '.gitignore'), '# Created by venv-pilot\n*\n');
     writeFileSync(path.join(dir, 'CACHEDIR.TAG'), 'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by venv-pilot.\n# For information about cache directory tags see https://bford.info/cachedir/\n');
   }
   return layout;
+}
+
+/**
+ * Writes venv-pilot's activation scripts into a venv's scripts folder. `all` writes every script
+ * of the venv's platform (the builtin creator, and on Windows after `python -m venv`, so
+ * `activate.bat`, `deactivate.bat` and `Activate.ps1` behave the same on every Python version);
+ * `missing` writes only those the folder lacks (after `python -m venv` on POSIX: CPython's own
+ * scripts stay, `activate.nu` is added).
+ *
+ * @throws {Error} (a Node file-system error) when the folder cannot be written.
+ */
+export function writeActivationScripts(layout: VenvLayout, prompt: string, which: 'all' | 'missing'): void {
+  for (const [name, text] of Object.entries(activationScripts(layout.dir, prompt, layout.platform ?? venvPlatformOf()))) {
+    const file = path.join(layout.bin, name);
+    if (which === 'missing' && existsSync(file)) continue;
+    writeFileSync(file, text);
+  }
+}
+
+/**
+ * What creation does after `python -m venv --without-pip`: on Windows our own activation scripts
+ * replace CPython's (see {@link writeActivationScripts}); on POSIX the ones CPython lacks are
+ * added. The prompt is the one given to venv, else the folder's name, as venv's default.
+ *
+ * @throws {Error} (a Node file-system error) when the folder cannot be written.
+ */
+export function completeVenvModuleVenv(layout: VenvLayout, prompt: string | undefined): void {
+  writeActivationScripts(layout, prompt ?? path.basename(layout.dir), layout.platform === 'win32' ? 'all' : 'missing');
 }

@@ -10,7 +10,7 @@ import { settingsLocator, workspaceLocator } from './workspace';
 export * from './context';
 export { condaLocator } from './conda';
 export { envManagersLocator } from './envManagers';
-export { pathLocator, shimDirectories, systemLocator } from './path';
+export { pathLocator, shimDirectories, systemInstallations, systemLocator } from './path';
 export { asdfLocator, miseLocator, parsePythonVersionFile, pyenvLocator, uvLocator } from './versionManagers';
 export { parsePyLauncherOutput, parseRegistryOutput, windowsLocator } from './windows';
 export { settingsLocator, workspaceLocator } from './workspace';

@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { dataHome, interpretersIn, listDir, type Locator, type LocatorContext } from './context';
+import type { Candidate } from '../types';
+import { HOMEBREW_PREFIXES, homebrewBinDirs, installationBinDir, MACOS_FRAMEWORK_VERSIONS, XCODE_PYTHONS } from '../../../leaves/layout';
+import { dataHome, interpretersIn, isPresent, listDir, type Locator, type LocatorContext } from './context';
 
 /** Folders of shims (scripts or links that re-dispatch to a version manager), never interpreters. */
 export function shimDirectories(context: LocatorContext): Set<string> {
@@ -38,14 +40,27 @@ function realDir(dir: string): string {
   }
 }
 
-/** The distributions' and Homebrew's folders, whether or not they are on PATH, plus the Homebrew Cellar's Pythons. */
-export const systemLocator: Locator = (context) => {
+/**
+ * The distributions' folders, Homebrew's (both prefixes: `/opt/homebrew` on Apple silicon,
+ * `/usr/local` on Intel, each with its `bin` and its Cellar kegs), and on macOS python.org's
+ * framework builds (`/Library/Frameworks/Python.framework/Versions/X.Y/bin`) and the `python3` of
+ * Xcode and of the Command Line Tools, whether or not any is on PATH. `root` is `/` except in a
+ * simulation, which lays those folders out below a temporary folder.
+ */
+export function systemInstallations(context: LocatorContext, root: string): Candidate[] {
   if (context.platform === 'win32') return [];
-  const cellarBins = ['/opt/homebrew/Cellar', '/usr/local/Cellar'].flatMap((cellar) =>
-    listDir(cellar)
-      .filter((formula) => /^python(@\d+(\.\d+)?)?$/.test(formula))
-      // eslint-disable-next-line no-restricted-syntax -- Homebrew's keg layout (Cellar/FORMULA/VERSION/bin), not a venv's.
-      .flatMap((formula) => listDir(path.join(cellar, formula)).map((version) => path.join(cellar, formula, version, 'bin'))),
-  );
-  return ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin', ...cellarBins].flatMap((dir) => interpretersIn(dir, { kind: 'system', locator: 'system' }, context.platform));
-};
+  const under = (absolute: string): string => path.posix.join(root, absolute);
+  const frameworks =
+    context.platform === 'darwin'
+      ? listDir(under(MACOS_FRAMEWORK_VERSIONS))
+          // `Current` is a link to one of the versions, found under its own name.
+          .filter((version) => version !== 'Current')
+          .map((version) => installationBinDir(path.posix.join(under(MACOS_FRAMEWORK_VERSIONS), version)))
+      : [];
+  const dirs = [under('/usr/bin'), ...HOMEBREW_PREFIXES.flatMap((prefix) => homebrewBinDirs(under(prefix))), ...frameworks];
+  const apple = context.platform === 'darwin' ? XCODE_PYTHONS.map(under).filter(isPresent).map((exe): Candidate => ({ path: exe, kind: 'system', locator: 'system' })) : [];
+  return [...[...new Set(dirs)].flatMap((dir) => interpretersIn(dir, { kind: 'system', locator: 'system' }, context.platform)), ...apple];
+}
+
+/** {@link systemInstallations} on this machine's own folders. */
+export const systemLocator: Locator = (context) => systemInstallations(context, '/');

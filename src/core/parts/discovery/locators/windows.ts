@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Candidate } from '../types';
-import { interpretersIn, joinLike, type Locator } from './context';
+import { windowsInstallationPython } from '../../../leaves/layout';
+import { interpretersIn, isPresent, joinLike, listDir, type Locator } from './context';
 
 /** One interpreter registered under PEP 514's `Software\Python\COMPANY\TAG\InstallPath`. */
 export interface RegistryEntry {
@@ -46,12 +47,28 @@ export function parsePyLauncherOutput(output: string): { tag: string; executable
   });
 }
 
-/** Windows: the PEP 514 registry, `py --list-paths`, and the Microsoft Store's WindowsApps aliases. */
+/**
+ * Windows: the PEP 514 registry, `py --list-paths`, the Microsoft Store's WindowsApps aliases,
+ * and the folders python.org's installer uses whether or not it registered them (a registry
+ * cleaned by hand, an install with the registry step off): `%LOCALAPPDATA%\\Programs\\Python\\PythonXY`
+ * for the current user, `%ProgramFiles%\\PythonXY` for all users.
+ */
 export const windowsLocator: Locator = (context) => {
   if (context.platform !== 'win32') return [];
   const registry = parseRegistryOutput(context.registryOutput ?? '').map((e): Candidate => ({ path: e.executable, kind: 'registry', locator: 'windows', envName: `${e.company}\\${e.tag}` }));
   const launcher = parsePyLauncherOutput(context.pyLauncherOutput ?? '').map((e): Candidate => ({ path: e.executable, kind: 'registry', locator: 'windows', envName: e.tag }));
   const localAppData = context.env.LOCALAPPDATA || joinLike(context.home, 'AppData', 'Local');
   const store = interpretersIn(joinLike(localAppData, 'Microsoft', 'WindowsApps'), { kind: 'store', locator: 'windows' }, context.platform);
-  return [...registry, ...launcher, ...store];
+  const perUser = pythonOrgInstalls(joinLike(localAppData, 'Programs', 'Python'));
+  const allUsers = [context.env.ProgramFiles, context.env['ProgramFiles(x86)']].flatMap((dir) => (dir ? pythonOrgInstalls(dir) : []));
+  return [...registry, ...launcher, ...store, ...perUser, ...allUsers];
 };
+
+/** python.org installations in `parent`: `PythonXY` and `PythonXY-32`/`-arm64` folders holding `python.exe`. */
+function pythonOrgInstalls(parent: string): Candidate[] {
+  return listDir(parent)
+    .filter((name) => /^Python\d+(-32|-arm64)?t?$/i.test(name))
+    .map((name) => windowsInstallationPython(joinLike(parent, name)))
+    .filter(isPresent)
+    .map((exe): Candidate => ({ path: exe, kind: 'system', locator: 'windows' }));
+}
