@@ -2,12 +2,13 @@
  * `npm start`, used as a person would: start the server on a copy of examples/demo, open the
  * printed URL in headless Chromium, run "Venv Pilot: Create Environment" from the command
  * palette with the keyboard, press Enter through the pickers, and check the .venv it made; then
- * open a copy of examples/shoal and capture Create Environment's grouped dependencies picker.
+ * open a copy of examples/shoal and capture Create Environment's grouped dependencies picker;
+ * then run a script there from the CodeLens over its PEP 723 block and read its terminal.
  * The extension is the packaged one (`npm run package`), installed with `--install-extension`,
  * so a file missing from the .vsix fails this journey.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run, startProcess } from '../../src/core/leaves/process';
 import { pyenvVersions, tempDir } from '../fixtures/machine';
@@ -106,6 +107,10 @@ async function main(): Promise<void> {
     const shoal = path.join(scratch, 'shoal');
     cpSync(path.join(root, 'examples', 'shoal'), shoal, { recursive: true, filter: (src) => !/[/\\](\.venv|wheels)$/.test(src) });
     buildProjectWheels(shoal);
+    // A script with its own dependencies, for the run below; the DOM renderer keeps the terminal's text readable.
+    writeFileSync(path.join(shoal, 'tool.py'), '# /// script\n# dependencies = ["remora"]\n# ///\nimport remora, sys\nprint("tool ran with remora", remora.__version__, "in", sys.prefix)\n');
+    const settingsFile = path.join(shoal, '.vscode', 'settings.json');
+    writeFileSync(settingsFile, readFileSync(settingsFile, 'utf8').replace(/\n}\s*$/, ',\n  "terminal.integrated.gpuAcceleration": "off"\n}\n'));
     await page.goto(url.replace(/\?folder=.*$/, `?folder=${encodeURIComponent(shoal)}`));
     await page.locator('.statusbar-item', { hasText: 'Select Interpreter' }).or(page.locator('.statusbar-item', { hasText: /\('[^']+': \w+\)/ })).first().waitFor({ timeout: 60_000 });
     await page.keyboard.press('F1');
@@ -121,6 +126,29 @@ async function main(): Promise<void> {
     await page.locator('.quick-input-widget').screenshot({ path: path.join(artefacts, 'sources-picker.png') });
     await page.keyboard.press('Escape');
     console.log(`npm start: on examples/shoal, Create Environment offers the project, its extra and its groups (sources-picker.png in ${artefacts})`);
+
+    // A script's own environment, as a person starts it: open it, click the CodeLens over its
+    // block, and read what it printed in the terminal that opens.
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('tool.py');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'tool.py' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Run in its environment (1 dependency, will be created)' });
+    await lens.waitFor({ timeout: 60_000 });
+    const editor = await page.locator('.monaco-editor').first().boundingBox();
+    if (editor) await page.screenshot({ path: path.join(artefacts, 'script-codelens.png'), clip: { x: editor.x, y: editor.y, width: Math.min(editor.width, 560), height: 130 } });
+    await lens.click();
+    const output = page.locator('.xterm-rows', { hasText: 'tool ran with remora 0.3.0 in' });
+    await output.waitFor({ timeout: 120_000 }).catch(async (error: unknown) => {
+      await page.screenshot({ path: path.join(artefacts, 'script-run-failed.png') });
+      throw error;
+    });
+    // The DOM renderer breaks long lines into rows: join them back.
+    const printed = (await output.innerText()).replace(/\n/g, '');
+    assert.match(printed, /tool ran with remora 0\.3\.0 in \S+\/venv-pilot\/scripts\/tool-[0-9a-f]{16}/);
+    await page.locator('.part.panel').screenshot({ path: path.join(artefacts, 'script-run.png') });
+    await page.locator('.codelens-decoration a', { hasText: 'Run in its environment (1 dependency, ready)' }).waitFor({ timeout: 30_000 });
+    console.log('npm start: the CodeLens ran tool.py in its own environment; its terminal shows what it printed (script-codelens.png, script-run.png)');
   } finally {
     await browser.close();
     await server.stop();

@@ -59,8 +59,12 @@ suite('Every script its own environment', () => {
     assert.ok(first, 'the run started');
     assert.equal(first.created, true);
     assert.ok(existsSync(path.join(first.env, 'pyvenv.cfg')));
-    await waitFor('the script to finish', () => first.terminal.exitStatus, 60_000);
-    assert.equal(first.terminal.exitStatus?.code, 0);
+    // The terminal stays open after the script, showing its exit code, until Enter.
+    await waitFor('the script to record its run', () => existsSync(`${file}.out`), 60_000);
+    assert.equal(first.terminal.exitStatus, undefined, 'the terminal is still open for reading');
+    first.terminal.sendText('', true);
+    const closed = await waitFor('the terminal to close after Enter', () => first.terminal.exitStatus, 30_000);
+    assert.equal(closed.code, 0);
     const record = JSON.parse(readFileSync(`${file}.out`, 'utf8')) as { printed: string; tty: boolean; argv: string[] };
     assert.equal(record.printed, `tool ran with remora 0.3.0 in ${first.env}`);
     assert.equal(record.tty, true, "its output went to the terminal's pty, nothing typed into a shell");
@@ -74,7 +78,9 @@ suite('Every script its own environment', () => {
     const second = (await vscode.commands.executeCommand<ScriptRun | undefined>(changedLens.command?.command ?? '', ...(changedLens.command?.arguments ?? []))) as ScriptRun;
     assert.equal(second.created, true);
     assert.notEqual(second.env, first.env);
-    await waitFor('the second run to finish', () => second.terminal.exitStatus, 60_000);
+    await waitFor('the second run to record its run', () => existsSync(`${file}.out`) && JSON.parse(readFileSync(`${file}.out`, 'utf8')).printed.includes(second.env), 60_000);
+    second.terminal.sendText('', true);
+    await waitFor('the second terminal to close', () => second.terminal.exitStatus, 30_000);
     assert.equal(second.terminal.exitStatus?.code, 0);
     assert.ok(existsSync(first.env), 'the old environment is still there');
 

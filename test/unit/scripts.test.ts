@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Hover } from 'vscode-languageserver-protocol';
 import { before, describe, it } from 'node:test';
+import { scriptInTerminalArgv } from '../../src/core/leaves/pythonScripts';
 import { parseScriptMetadata } from '../../src/core/leaves/scriptMetadata';
 import { ensureScriptEnv, listScriptEnvs, pruneScriptEnvs, SCRIPT_MANIFEST, scriptEnvIdentity, scriptRequirements } from '../../src/core/orchestrations/scriptEnv';
 import type { BaseInterpreter } from '../../src/core/parts/discovery/types';
@@ -178,6 +179,35 @@ describe('script environments', () => {
     assert.deepEqual(pruneScriptEnvs(30, { cacheRoot }).map((e) => e.dir), [old?.dir]);
     assert.equal(existsSync(old?.dir ?? ''), false);
     assert.deepEqual(listScriptEnvs(cacheRoot).map((e) => e.dir), [fresh?.dir]);
+  });
+});
+
+describe('a script in an editor terminal', () => {
+  it('runs as python SCRIPT does, then says how it exited and waits for Enter, exiting with its code', async () => {
+    const script = path.join(tempDir(), 'tool.py');
+    const cases: [body: string, code: number, out: RegExp, err: RegExp][] = [
+      ['import sys\nprint(__name__, sys.argv, sys.path[0])\n', 0, /^__main__ \[.*tool\.py', 'a b'\] .*\n\n\[tool\.py exited with code 0\. Press Enter to close this terminal\.\]$/, /^$/],
+      ['import sys\nsys.exit(3)\n', 3, /exited with code 3\./, /^$/],
+      ['def f():\n    raise ValueError("boom")\nf()\n', 1, /exited with code 1\./, /^Traceback \(most recent call last\):\n  File ".*tool\.py", line 3, in <module>\n.*ValueError: boom\n$/s],
+    ];
+    for (const [body, code, out, err] of cases) {
+      writeFileSync(script, body);
+      const [python, ...args] = scriptInTerminalArgv(exe, script, ['a b']);
+      const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(python as string, args);
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        // Enter, as the user presses it to close the terminal.
+        child.stdin.end('\n');
+        child.on('close', (c) => resolve({ code: c, stdout, stderr }));
+      });
+      assert.equal(result.code, code, body);
+      assert.match(result.stdout, out);
+      assert.match(result.stderr, err, 'a traceback shows the script, not the runner');
+      assert.doesNotMatch(result.stderr, /runpy/);
+    }
   });
 });
 

@@ -53,3 +53,43 @@ export function isolatedModule(python: string, module: string, args: readonly st
 export function isolatedEnv(): Record<string, undefined> {
   return { PYTHONHOME: undefined, PYTHONPATH: undefined };
 }
+
+/**
+ * What an editor terminal runs for `python SCRIPT ARGS`: the script exactly as `python SCRIPT`
+ * runs it (as `__main__`, its folder first on `sys.path`, `sys.argv` = SCRIPT ARGS; a traceback
+ * shows the script's frames only), then, because VS Code closes a terminal the moment its
+ * process exits, a line with the exit code and a wait for Enter, so the output stays readable.
+ * The process still exits with the script's code. Works on Python 2.7 and 3.x.
+ */
+const RUN_SCRIPT_AND_WAIT = [
+  'import os, runpy, sys, traceback',
+  'script = sys.argv[1]',
+  'sys.argv = sys.argv[1:]',
+  'sys.path[0] = os.path.dirname(os.path.abspath(script))',
+  'code = 0',
+  'try:',
+  "    runpy.run_path(script, run_name='__main__')",
+  'except SystemExit as e:',
+  '    code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)',
+  '    if e.code is not None and not isinstance(e.code, int): sys.stderr.write("%s\\n" % (e.code,))',
+  'except BaseException:',
+  '    kind, value, tb = sys.exc_info()',
+  // The runner's own frames (this -c program, runpy) are not the user's: start at the script's.
+  '    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) != os.path.abspath(script): tb = tb.tb_next',
+  '    traceback.print_exception(kind, value, tb)',
+  '    code = 1',
+  'sys.stdout.flush()',
+  'sys.stderr.flush()',
+  'try:',
+  "    sys.stdout.write('\\n[%s exited with code %d. Press Enter to close this terminal.]' % (os.path.basename(script), code))",
+  '    sys.stdout.flush()',
+  '    sys.stdin.readline()',
+  'except BaseException:',
+  '    pass',
+  'os._exit(code)',
+].join('\n');
+
+/** The argv that runs `script ARGS` with `python` in an editor terminal that stays open afterwards (see {@link RUN_SCRIPT_AND_WAIT}). */
+export function scriptInTerminalArgv(python: string, script: string, args: readonly string[] = []): string[] {
+  return [python, '-c', RUN_SCRIPT_AND_WAIT, script, ...args];
+}

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/leaves/errors';
+import { scriptInTerminalArgv } from '../../core/leaves/pythonScripts';
 import { ensureScriptEnv, scriptRequirements } from '../../core/orchestrations/scriptEnv';
 import { withCancellableProgress } from '../feedback';
 import { logCommand } from '../log';
-import { scriptInterpreter } from '../scripts/scriptEnvironments';
+import { scriptInterpreter, scriptPipSettings } from '../scripts/scriptEnvironments';
 import type { CommandHandler, Services } from '../services';
-import { readSettings } from '../settings';
 
 /** What a run started: the script's environment and the terminal running it. */
 export interface ScriptRun {
@@ -18,7 +18,8 @@ export interface ScriptRun {
 /**
  * "Venv Pilot: Run Script in Its Own Environment": saves the script, makes (first run, with
  * progress) or reuses its environment, and runs it in a new integrated terminal whose process
- * is that environment's Python itself: nothing is typed into a shell. Takes the script's URI
+ * is that environment's Python itself (nothing is typed into a shell), which waits for Enter
+ * after the script ends so its output stays on screen. Takes the script's URI
  * (from the CodeLens or the editor title), else the active editor's file. Resolves to the run,
  * or `undefined` after showing why it could not start.
  */
@@ -36,12 +37,11 @@ export function runScript(services: Services): CommandHandler {
       const discovered = services.interpreters.current ?? (await services.interpreters.ready());
       const interpreter = scriptInterpreter(discovered.interpreters, requirements.requiresPython);
       if (!interpreter) throw new UserError(requirements.requiresPython ? `No Python found satisfies ${path.basename(script)}'s requires-python ${requirements.requiresPython}; install one and run Rediscover Interpreters.` : 'No Python interpreter was found.');
-      const settings = readSettings(vscode.workspace.getWorkspaceFolder(target));
       const env = await withCancellableProgress(`Preparing the environment of ${path.basename(script)}`, (signal, report) =>
         ensureScriptEnv({
           requirements,
           interpreter,
-          pip: settings.pip,
+          pip: scriptPipSettings(script),
           signal,
           log: logCommand(services.log),
           onProgress: (message) => {
@@ -51,10 +51,11 @@ export function runScript(services: Services): CommandHandler {
         }),
       );
       services.log.info(`Running ${script} with ${env.python}`);
+      const [python, ...args] = scriptInTerminalArgv(env.python, script);
       const terminal = vscode.window.createTerminal({
         name: path.basename(script),
-        shellPath: env.python,
-        shellArgs: [script],
+        shellPath: python,
+        shellArgs: args,
         cwd: path.dirname(script),
         env: { VIRTUAL_ENV: env.dir },
         iconPath: new vscode.ThemeIcon('play'),

@@ -11,6 +11,7 @@ import { parseScriptMetadata } from '../../core/leaves/scriptMetadata';
 import { pruneScriptEnvs, SCRIPT_MANIFEST, scriptEnvDir, scriptEnvIdentity, scriptRequirements, type ScriptRequirements } from '../../core/orchestrations/scriptEnv';
 import { parseSpec, pickInterpreter } from '../../core/parts/discovery/spec';
 import type { BaseInterpreter, Interpreter } from '../../core/parts/discovery/types';
+import type { PipSettings } from '../../core/parts/pip/install';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
 
@@ -25,10 +26,21 @@ export function scriptInterpreter(interpreters: readonly Interpreter[], requires
   return pickInterpreter(interpreters.filter((i) => !i.isVenv && i.probed), parseSpec(requiresPython ?? '3'));
 }
 
+/**
+ * The pip settings a script's environment is made with: the script's workspace folder's, with
+ * relative find-links folders made absolute against that folder (as create and sync, which run
+ * pip there, read them), so the environment's identity does not depend on where pip runs.
+ */
+export function scriptPipSettings(script: string): PipSettings {
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(script));
+  const { pip } = readSettings(folder);
+  const base = folder?.uri.fsPath ?? path.dirname(script);
+  return { ...pip, ...(pip.findLinks ? { findLinks: pip.findLinks.map((dir) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(dir) ? dir : path.resolve(base, dir))) } : {}) };
+}
+
 /** The folder a script's environment has (or will have) for these requirements and interpreter, and whether it is ready. */
 export function scriptEnvState(requirements: ScriptRequirements, interpreter: BaseInterpreter): { dir: string; ready: boolean } {
-  const settings = readSettings(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(requirements.script)));
-  const dir = scriptEnvDir(userCacheDir(), requirements.script, scriptEnvIdentity(requirements, interpreter, settings.pip));
+  const dir = scriptEnvDir(userCacheDir(), requirements.script, scriptEnvIdentity(requirements, interpreter, scriptPipSettings(requirements.script)));
   return { dir, ready: existsSync(path.join(dir, SCRIPT_MANIFEST)) };
 }
 
