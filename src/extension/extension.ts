@@ -95,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): PublicApi | VenvPilo
     requirementsWatcher,
     failures,
     trackedSources: (folder) => trackedSources(state, folder),
+    logUri: context.logUri,
     terminalEnvironment: (workspaceFolder) => context.environmentVariableCollection.getScoped({ workspaceFolder }),
   };
 }

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { PipSettings } from '../core/parts/pip/install';
+import { userCacheDir } from '../core/leaves/paths';
+import { uvCacheFile, type InstallerChoice, type UvLookup } from '../core/parts/uv/find';
 
 /** The `venvPilot.*` settings (declared in package.json, described in package.nls.json). */
 export interface Settings {
@@ -29,6 +31,14 @@ export interface Settings {
   readonly pip: PipSettings;
   /** `scripts.maxAgeDays`: script environments unused for longer are deleted in the background, days. */
   readonly scriptsMaxAgeDays: number;
+  /** `installer`: `auto` installs with uv when it is found, else pip; or always `pip`, or always `uv`. */
+  readonly installer: InstallerChoice;
+  /** `uv.path`: the uv binary; empty means PATH, then uv's install folders. */
+  readonly uvPath: string;
+  /** `uv.syncMode`: how a uv project's uv.lock is installed (`uv sync --frozen` or `--locked`). */
+  readonly uvSyncMode: 'frozen' | 'locked';
+  /** `seed.pip`: seed pip into new venvs (off leaves it out only when uv is the installer). */
+  readonly seedPip: boolean;
 }
 
 /** Reads the settings for a resource scope (a workspace folder), falling back to the declared defaults. */
@@ -41,6 +51,10 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     excludePaths: config.get<string[]>('discovery.excludePaths', []),
     syncOnChange: config.get<'auto' | 'prompt' | 'off'>('requirements.syncOnChange', 'prompt'),
     scriptsMaxAgeDays: config.get('scripts.maxAgeDays', 30),
+    installer: config.get<InstallerChoice>('installer', 'auto'),
+    uvPath: config.get('uv.path', ''),
+    uvSyncMode: config.get<'frozen' | 'locked'>('uv.syncMode', 'frozen'),
+    seedPip: config.get('seed.pip', true),
     exactSync: config.get('requirements.exact', false),
     freezeFile: config.get('freeze.file', 'requirements.lock'),
     freezeOnChange: config.get<'auto' | 'off'>('freeze.onChange', 'off'),
@@ -55,5 +69,18 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
       offline: config.get('pip.offline', false),
       proxy: vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined,
     },
+  };
+}
+
+/**
+ * Where create and sync look for uv: `venvPilot.uv.path`, else PATH and uv's install folders;
+ * answers cached in the user cache. In an untrusted workspace no uv inside a workspace folder
+ * is ever run (VS Code API: `workspace.isTrusted`).
+ */
+export function uvLookup(settings: Settings): UvLookup {
+  return {
+    ...(settings.uvPath ? { path: settings.uvPath } : {}),
+    untrustedFolders: vscode.workspace.isTrusted ? [] : (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    cacheFile: uvCacheFile(userCacheDir()),
   };
 }

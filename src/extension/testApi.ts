@@ -23,6 +23,8 @@ export interface VenvPilotApi extends PublicApi {
   readonly failures: FailureReporter;
   /** What `folder`'s environment tracks and syncs with (requirements files, a project's parts). */
   trackedSources(folder: vscode.WorkspaceFolder): TrackedSources;
+  /** The extension's log folder (`ExtensionContext.logUri`): the "Venv Pilot" log file is below it. */
+  readonly logUri: vscode.Uri;
   /** The variables new terminals of `folder` get (the folder-scoped EnvironmentVariableCollection). */
   terminalEnvironment(folder: vscode.WorkspaceFolder): vscode.EnvironmentVariableCollection;
 }

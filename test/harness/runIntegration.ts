@@ -16,6 +16,7 @@ import { baseInterpreter, buildHangingBinary, pyenvPython } from '../fixtures/ma
 import { useHermeticPip } from '../fixtures/pipEnv';
 import { buildWheels, DEMO_PACKAGES, SHOAL_PACKAGES } from '../fixtures/wheels';
 import { ensureCodeServer } from './codeServer';
+import { testUv } from '../fixtures/uv';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -94,6 +95,10 @@ async function main(): Promise<void> {
   if (process.env.VENV_PILOT_VSCODE !== 'desktop') await ensureCodeServer();
   // code-server, and through it the extension host and pip, inherit this environment.
   useHermeticPip();
+  // The real uv for the installer test, fetched once into the test cache; without it that test skips, saying why.
+  const uv = await testUv();
+  process.env.VENV_PILOT_TEST_UV = uv.uv ?? '';
+  process.env.VENV_PILOT_TEST_UV_MISSING = uv.reason ?? '';
   // VENV_PILOT_SUITES=projects,multiroot runs just those, to iterate on one suite without the others.
   const only = process.env.VENV_PILOT_SUITES?.split(',').map((n) => n.trim());
   const wanted = (name: string): boolean => !only || only.includes(name);

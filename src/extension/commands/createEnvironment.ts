@@ -9,6 +9,7 @@ import { localFolders } from '../folders';
 import { interpreterRows } from '../interpreterItems';
 import type { CommandHandler, Services } from '../services';
 import { createInFolder } from '../workflows/createInFolder';
+import { readSettings } from '../settings';
 
 /**
  * "Venv Pilot: Create Environment": folder -> base interpreter -> location -> dependency sources
@@ -92,6 +93,7 @@ async function pickLocation(services: Services, folder: vscode.WorkspaceFolder):
 /** The picker's sections, in order, each under a separator. */
 const SECTIONS: readonly { readonly kind: DependencySource['kind']; readonly title: string }[] = [
   { kind: 'requirements', title: 'Requirements files' },
+  { kind: 'uv-lock', title: 'uv project' },
   { kind: 'project', title: 'Project' },
   { kind: 'extra', title: 'Extras' },
   { kind: 'group', title: 'Dependency groups' },
@@ -122,5 +124,5 @@ async function pickSources(services: Services, folder: vscode.WorkspaceFolder): 
     placeholder: 'What to install and keep in sync (none is fine)',
     items,
   });
-  return picked && selectSources(root, picked.flatMap((p) => (p.id ? [p.id] : [])));
+  return picked && selectSources(root, picked.flatMap((p) => (p.id ? [p.id] : [])), readSettings(folder).uvSyncMode);
 }

@@ -25,7 +25,7 @@ export function createRequirementsWatcher(services: Services): RequirementsWatch
   const pending = new Map<string, NodeJS.Timeout>();
   const offered = new vscode.EventEmitter<string>();
   // pyproject.toml by name: a project's dependencies, extras and groups live there.
-  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.txt,*.in,*.pip,pyproject.toml}', true, false, true);
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.txt,*.in,*.pip,pyproject.toml,uv.lock}', true, false, true);
   const onChange = (uri: vscode.Uri): void => {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) return;

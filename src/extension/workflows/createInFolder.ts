@@ -9,7 +9,7 @@ import { withCancellableProgress } from '../feedback';
 import { logCommand } from '../log';
 import { selectionOf } from '../selection';
 import type { Services } from '../services';
-import { readSettings } from '../settings';
+import { readSettings, uvLookup } from '../settings';
 import { setTrackedSources } from '../trackedSources';
 
 /**
@@ -29,6 +29,10 @@ export async function createInFolder(services: Services, folder: vscode.Workspac
         dest,
         requirements: tracked.requirements,
         ...(tracked.project ? { project: tracked.project } : {}),
+        ...(tracked.uvLock ? { uvLock: tracked.uvLock } : {}),
+        installer: settings.installer,
+        uv: uvLookup(settings),
+        seedPip: settings.seedPip,
         clear: replace,
         findLinks: settings.seedFindLinks.map((dir) => path.resolve(folder.uri.fsPath, dir)),
         pip: settings.pip,

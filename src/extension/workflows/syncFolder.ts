@@ -6,7 +6,7 @@ import type { SyncPlan } from '../../core/parts/syncPlan';
 import { withCancellableProgress } from '../feedback';
 import { logCommand } from '../log';
 import type { Services } from '../services';
-import { readSettings } from '../settings';
+import { readSettings, uvLookup } from '../settings';
 import { trackedSources } from '../trackedSources';
 import { venvPython } from '../../core/leaves/layout';
 
@@ -31,6 +31,9 @@ export async function syncFolder(services: Services, folder: vscode.WorkspaceFol
       syncVenv(venv, {
         requirements: tracked.requirements,
         ...(tracked.project ? { project: tracked.project } : {}),
+        ...(tracked.uvLock ? { uvLock: tracked.uvLock } : {}),
+        installer: settings.installer,
+        uv: uvLookup(settings),
         exact: settings.exactSync,
         environment: interpreter?.markerEnvironment ?? {},
         interpreterIdentity: `${interpreter?.executable}|${interpreter?.version}`,
