@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BaseInterpreter } from '../../src/core/parts/discovery/types';
@@ -79,9 +79,12 @@ describe('sync against real pip', () => {
     assert.equal((await run([venv.python, '-c', 'import pilotfish; print(pilotfish.__version__)'])).stdout, '1.0.0');
     assert.equal(stampIsCurrent(venv.dir, [file]), true);
     const ran = commands.length;
+    const stamp = path.join(venv.dir, '.venv-pilot-sync.json');
+    const stamped = statSync(stamp).mtimeMs;
     const second = await sync();
     assert.equal(second.install.length, 0);
     assert.equal(commands.length, ran, 'no process was started');
+    assert.equal(statSync(stamp).mtimeMs, stamped, 'nothing was written: the stamp already said so');
     writeFileSync(file, `${file.length ? '' : ''}--no-index\n--find-links ${wheels}\npilotfish==2.0.0\n`);
     assert.equal(stampIsCurrent(venv.dir, [file]), false, 'an edit makes the stamp stale');
   });

@@ -4,8 +4,8 @@ import type { CommandLogger } from '../leaves/process';
 import { firstProblem } from '../leaves/requirements/parser';
 import type { MarkerEnvironment } from '../leaves/requirements/pep508';
 import { installArgs, isEmptySelection, readSources, UV_LOCK, type ProjectSelection, type ReadSources, type TrackedSources, type UvLockSelection } from '../parts/sources';
-import { planSync, stampFor, writeStamp, type SyncPlan } from '../parts/syncPlan';
-import { effectiveIndexSettings, isEmptyIndexSettings, readIndexSettings, writeIndexSettings } from '../parts/pip/indexState';
+import { planSync, readStamp, stampFor, stampIsCurrent, writeStamp, type SyncPlan } from '../parts/syncPlan';
+import { effectiveIndexSettings, isEmptyIndexSettings, readIndexSettings, storableIndexSettings, writeIndexSettings } from '../parts/pip/indexState';
 import { installedDistributions } from '../parts/pip/installed';
 import { withDestinationLock } from '../parts/venv/destination';
 import type { PipSettings } from '../parts/pip/install';
@@ -108,10 +108,25 @@ export async function syncVenv(venvDir: string, options: SyncOptions): Promise<S
     const { installer, uv } = await installersFor(options, true);
     return { ...plan(), ...(await syncLock(venvDir, tracked, uv, options, true)), installer };
   }
+  if (!tracked.uvLock) {
+    // Nothing to do and nothing to record: no lock, no write, no installer lookup (a no-op sync
+    // is what a watcher or a script runs most). Another sync holding the lock changes nothing
+    // this one would check.
+    const now = plan();
+    if (now.install.length === 0 && now.uninstall.length === 0 && isRecorded(venvDir, tracked, options)) return now;
+  }
   return withDestinationLock(venvDir, () => carryOut(venvDir, tracked, read, plan, options), {
     signal: options.signal,
     onWait: () => options.onProgress?.(`Waiting for another venv-pilot process that is changing ${venvDir}; then planning again`),
   });
+}
+
+/** True when the venv's stamp and recorded index already say what a sync with `options` would write. */
+function isRecorded(venvDir: string, tracked: TrackedSources, options: SyncOptions): boolean {
+  const stamp = readStamp(venvDir);
+  if (stamp?.interpreter !== options.interpreterIdentity || !stampIsCurrent(venvDir, tracked)) return false;
+  const given = options.pip;
+  return !given || isEmptyIndexSettings(given) || JSON.stringify(storableIndexSettings(given)) === JSON.stringify(readIndexSettings(venvDir));
 }
 
 /**
