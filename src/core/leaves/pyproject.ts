@@ -71,6 +71,19 @@ export const normalizeGroupName = (name: string): string => name.toLowerCase().r
 
 const rangeOf = (file: string, node: AST.TOMLNode): SourceRange => ({ file, startLine: node.loc.start.line - 1, startCharacter: node.loc.start.column, endLine: node.loc.end.line - 1, endCharacter: node.loc.end.column });
 
+/**
+ * TOML text parsed with every node's place, or the parser's complaint with its 0-based line and
+ * column (UTF-16 units). Shared with scriptMetadata.ts, whose block is TOML too.
+ */
+export function parseToml(text: string): { readonly ast: AST.TOMLProgram } | { readonly error: { readonly message: string; readonly line: number; readonly character: number } } {
+  try {
+    return { ast: parseTOML(text) };
+  } catch (error) {
+    const e = error as { message: string; lineNumber?: number; column?: number };
+    return { error: { message: e.message, line: Math.max((e.lineNumber ?? 1) - 1, 0), character: Math.max((e.column ?? 1) - 1, 0) } };
+  }
+}
+
 /** The range of a string value's characters: inside its quotes when the source spells the value as is. */
 function stringRange(file: string, text: string, node: AST.TOMLStringValue): SourceRange {
   const whole = rangeOf(file, node);
@@ -118,15 +131,12 @@ const samePath = (a: readonly string[], b: readonly string[]): boolean => a.leng
  * @throws {PyprojectSyntaxError} when the text is not valid TOML 1.0, with the place it stopped.
  */
 export function parsePyproject(text: string, file: string): Pyproject {
-  let ast: AST.TOMLProgram;
-  try {
-    ast = parseTOML(text);
-  } catch (error) {
-    const e = error as { message: string; lineNumber?: number; column?: number };
-    const line = Math.max((e.lineNumber ?? 1) - 1, 0);
-    const character = Math.max((e.column ?? 1) - 1, 0);
-    throw new PyprojectSyntaxError(file, { file, startLine: line, startCharacter: character, endLine: line, endCharacter: character + 1 }, `not valid TOML: ${e.message}`);
+  const parsed = parseToml(text);
+  if ('error' in parsed) {
+    const { line, character, message } = parsed.error;
+    throw new PyprojectSyntaxError(file, { file, startLine: line, startCharacter: character, endLine: line, endCharacter: character + 1 }, `not valid TOML: ${message}`);
   }
+  const { ast } = parsed;
   const problems: PyprojectProblem[] = [];
   const entries = keyValues(ast);
   const at = (...keys: string[]): Found | undefined => entries.find((e) => samePath(e.path, keys))?.found;

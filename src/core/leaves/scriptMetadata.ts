@@ -5,9 +5,8 @@
  * content unprefixed as the reference does, and read as TOML with toml-eslint-parser, so each
  * dependency string carries its range in the script.
  */
-import { parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
-import type { DependencyString } from './pyproject';
+import { parseToml, type DependencyString } from './pyproject';
 import type { SourceRange } from './requirements/parser';
 import { PYTHON_WHITESPACE } from './requirements/pep440';
 
@@ -85,16 +84,14 @@ export function parseScriptMetadata(text: string, file: string): ScriptMetadata 
     };
   };
   const block = { startLine: blockStart, endLine: positionOf(text, first.index + first[0].length).line };
-  let ast: AST.TOMLProgram;
-  try {
-    ast = parseTOML(toml);
-  } catch (error) {
-    const e = error as { message: string; lineNumber?: number; column?: number };
-    const line = Math.max((e.lineNumber ?? 1) - 1, 0);
-    const character = Math.max((e.column ?? 1) - 1, 0) + (cut[line] ?? 0);
-    problems.push({ message: `The script block is not valid TOML: ${e.message}`, range: { file, startLine: blockStart + 1 + line, startCharacter: character, endLine: blockStart + 1 + line, endCharacter: character + 1 } });
+  const parsed = parseToml(toml);
+  if ('error' in parsed) {
+    const { line, message } = parsed.error;
+    const character = parsed.error.character + (cut[line] ?? 0);
+    problems.push({ message: `The script block is not valid TOML: ${message}`, range: { file, startLine: blockStart + 1 + line, startCharacter: character, endLine: blockStart + 1 + line, endCharacter: character + 1 } });
     return { file, block, dependencies: [], problems };
   }
+  const { ast } = parsed;
   const dependencies: DependencyString[] = [];
   let requiresPython: string | undefined;
   for (const top of ast.body[0]?.body ?? []) {
