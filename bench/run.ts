@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import path from 'node:path';
 import { discoverInterpreters } from '../src/core/parts/discovery/discover';
 import { run } from '../src/core/leaves/process';
-import { seedCacheDir } from '../src/core/leaves/paths';
+import { probeCacheFile, seedCacheDir } from '../src/core/leaves/paths';
+import { describeInterpreter } from '../src/core/parts/discovery/describe';
 import { freezeVenv } from '../src/core/orchestrations/freeze';
 import { SPARES_KEPT } from '../src/core/parts/seed/install';
 import { createVenv, type CreatedVenv } from '../src/core/orchestrations/create';
@@ -405,7 +406,7 @@ venv-pilot against ${uvVersion}, Python ${interpreter.version} (median of ${RUNS
     fresh(dir);
     (await createVenv({ interpreter, dest: dir, cacheDir })).stageNext();
   };
-  const sync = (dir: string, installer: 'uv' | 'pip'): Promise<unknown> => syncVenv(dir, { requirements: [requirements], environment: interpreter.markerEnvironment ?? {}, interpreterIdentity: identity, installer, uv: uvLookup, pip: offline });
+  const sync = (dir: string, installer: 'uv' | 'pip', interpreterIdentity = identity): Promise<unknown> => syncVenv(dir, { requirements: [requirements], environment: interpreter.markerEnvironment ?? {}, interpreterIdentity, installer, uv: uvLookup, pip: offline });
   const pythonOf = (dir: string): string => path.join(dir, 'bin', 'python');
   if (wheelhouse) {
     // Warm uv's cache (unpacked wheels), as a second install on a user's machine finds it.
@@ -432,9 +433,13 @@ venv-pilot against ${uvVersion}, Python ${interpreter.version} (median of ${RUNS
     await run([uv, 'pip', 'sync', '--quiet', '--python', pythonOf(theirs), ...uvIndex, requirements], { env });
     const cliSync = [cli, 'sync', ours, '-r', requirements, '--installer', 'uv', '--uv', uv, '--offline', '--find-links', wheelhouse];
     await node(cliSync);
+    // The venv interpreter's identity exactly as the CLI stamps it: rows that took turns stamping
+    // different identities would each find the other's stamp stale and rewrite it every round.
+    const venvInterpreter = await describeInterpreter(pythonOf(ours), { cacheFile: probeCacheFile(path.join(root, 'probe')) });
+    const cliIdentity = `${venvInterpreter.executable}|${venvInterpreter.version}`;
     const [noopFloor = NaN, noopIn = NaN, noopCli = NaN, noopUv = NaN] = await interleavedMedians([
       { run: () => node(['-e', '0']) },
-      { run: () => sync(ours, 'uv') },
+      { run: () => sync(ours, 'uv', cliIdentity) },
       { run: () => node(cliSync) },
       { run: () => run([uv, 'pip', 'sync', '--quiet', '--python', pythonOf(theirs), ...uvIndex, requirements], { env }) },
     ]);
