@@ -30,6 +30,9 @@ import { createStatusBar } from './statusBar';
 import { trackedSources } from './trackedSources';
 import { registerTerminalEnvironment } from './terminalEnvironment';
 import { registerScriptEnvironments } from './scripts/scriptEnvironments';
+import { registerViews } from './views';
+import * as view from './views/commands';
+import { ViewedEnvironment } from './views/viewed';
 
 /** Every command, by the id package.json contributes: one place to see what the extension offers. */
 const COMMANDS: Readonly<Record<string, (services: Services) => CommandHandler>> = {
@@ -42,6 +45,15 @@ const COMMANDS: Readonly<Record<string, (services: Services) => CommandHandler>>
   'venvPilot.cleanUpEnvironments': cleanUpEnvironments,
   'venvPilot.freezeEnvironment': freezeEnvironment,
   'venvPilot.runScript': runScript,
+  'venvPilot.views.selectEnvironment': view.selectEnvironment,
+  'venvPilot.views.revealEnvironment': view.revealEnvironment,
+  'venvPilot.views.openTerminal': view.openEnvironmentTerminal,
+  'venvPilot.views.deleteEnvironment': view.deleteEnvironment,
+  'venvPilot.packages.install': view.installPackage,
+  'venvPilot.packages.uninstall': view.uninstallPackage,
+  'venvPilot.packages.changeVersion': view.changePackageVersion,
+  'venvPilot.packages.openHomePage': view.openPackageHomePage,
+  'venvPilot.packages.revealFiles': view.revealPackageFiles,
 };
 
 export function activate(context: vscode.ExtensionContext): PublicApi | VenvPilotApi {
@@ -54,16 +66,13 @@ export function activate(context: vscode.ExtensionContext): PublicApi | VenvPilo
   const selections = new SelectionStore(state);
   const health = new EnvironmentHealth(state, selections, interpreters);
   const statusBar = createStatusBar(selections, health);
-  const services: Services = { context, state, log, failures, quickInputs, interpreters, selections, health, ownWrites: new OwnWrites() };
+  const viewed = new ViewedEnvironment(selections);
+  const services: Services = { context, state, log, failures, quickInputs, interpreters, selections, health, ownWrites: new OwnWrites(), viewed };
   const requirementsWatcher = createRequirementsWatcher(services);
+  const views = registerViews(services);
 
   context.subscriptions.push(
-    log,
-    failures,
-    quickInputs,
-    interpreters,
-    selections,
-    health,
+    ...[log, failures, quickInputs, interpreters, selections, health, viewed, views],
     ...statusBar.disposables,
     ...Object.entries(COMMANDS).map(([id, handler]) => vscode.commands.registerCommand(id, handler(services))),
     registerSitePackagesWatcher(services),
@@ -97,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): PublicApi | VenvPilo
     trackedSources: (folder) => trackedSources(state, folder),
     logUri: context.logUri,
     terminalEnvironment: (workspaceFolder) => context.environmentVariableCollection.getScoped({ workspaceFolder }),
+    views,
   };
 }
 

@@ -10,10 +10,27 @@ export class QuickInputs {
   private readonly shown = new vscode.EventEmitter<vscode.QuickPick<vscode.QuickPickItem>>();
   /** Fires when a QuickPick is shown. */
   readonly onDidShow = this.shown.event;
+  /**
+   * Answers {@link confirm} in place of the modal dialog, with the button's label (or
+   * `undefined` for Cancel). Only the extension's own tests set it: a modal dialog cannot be
+   * clicked from the extension host in code-server.
+   */
+  answerConfirmation: ((message: string) => string | undefined) | undefined;
+  private readonly asked = new vscode.EventEmitter<string>();
+  /** Fires with each confirmation's question as it is asked. */
+  readonly onDidAskConfirmation = this.asked.event;
 
   dispose(): void {
     this.active?.dispose();
     this.shown.dispose();
+    this.asked.dispose();
+  }
+
+  /** A modal "are you sure?" (`showWarningMessage` with `modal: true`); true only when `action` was chosen. */
+  async confirm(message: string, detail: string, action: string): Promise<boolean> {
+    this.asked.fire(message);
+    const answer = this.answerConfirmation ? this.answerConfirmation(message) : await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+    return answer === action;
   }
 
   /** One choice; `undefined` when dismissed. Typed text becomes an extra item when `custom` maps it to one. */

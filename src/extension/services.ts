@@ -5,6 +5,7 @@ import type { QuickInputs } from './quickInput';
 import type { EnvironmentHealth } from './environmentHealth';
 import type { OwnWrites } from './ownWrites';
 import type { SelectionStore } from './selection';
+import type { ViewedEnvironment } from './views/viewed';
 
 /** The objects built once in `activate()` and handed to every command and watcher. */
 export interface Services {
@@ -18,6 +19,8 @@ export interface Services {
   readonly selections: SelectionStore;
   readonly health: EnvironmentHealth;
   readonly ownWrites: OwnWrites;
+  /** The environment the Packages view lists. */
+  readonly viewed: ViewedEnvironment;
 }
 
 /** A command's handler, as `vscode.commands.registerCommand` takes it; built by each command module from the services. */

@@ -7,6 +7,7 @@ import type { InterpreterService } from './interpreters';
 import type { QuickInputs } from './quickInput';
 import type { SelectionStore } from './selection';
 import type { RequirementsWatcher } from './watchers/requirementsWatcher';
+import type { Views } from './views';
 
 /**
  * What `activate()` returns when VS Code runs the extension's tests (`ExtensionMode.Test`): the
@@ -27,4 +28,6 @@ export interface VenvPilotApi extends PublicApi {
   readonly logUri: vscode.Uri;
   /** The variables new terminals of `folder` get (the folder-scoped EnvironmentVariableCollection). */
   terminalEnvironment(folder: vscode.WorkspaceFolder): vscode.EnvironmentVariableCollection;
+  /** The Environments and Packages views' data providers: their rows (`getChildren`, `getTreeItem`) and refreshes (`onDidChangeTreeData`). */
+  readonly views: Pick<Views, 'environments' | 'packages'>;
 }

@@ -1,7 +1,8 @@
 /**
  * `npm start`, used as a person would: start the server on a copy of examples/demo, open the
  * printed URL in headless Chromium, run "Venv Pilot: Create Environment" from the command
- * palette with the keyboard, press Enter through the pickers, and check the .venv it made; then
+ * palette with the keyboard, press Enter through the pickers, and check the .venv it made (and
+ * capture the Venv Pilot side bar's Environments and Packages views on it); then
  * open a copy of examples/shoal and capture Create Environment's grouped dependencies picker;
  * then run a script there from the CodeLens over its PEP 723 block and read its terminal.
  * The extension is the packaged one (`npm run package`), installed with `--install-extension`,
@@ -74,6 +75,20 @@ async function main(): Promise<void> {
     const artefacts = process.env.VENV_PILOT_ARTIFACTS ?? path.join(root, 'test-artifacts');
     mkdirSync(artefacts, { recursive: true });
     await page.locator('.part.statusbar').screenshot({ path: path.join(artefacts, 'status-bar.png') });
+    // The Venv Pilot side bar on the new .venv: Environments (the folder's selection first) and its Packages by role.
+    await page.keyboard.press('F1');
+    await page.keyboard.type('View: Show Venv Pilot');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'View: Show Venv Pilot' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const pane = (title: string) => page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: title }) });
+    await pane('Environments').locator('.monaco-list-row', { hasText: '.venv' }).first().waitFor({ timeout: 60_000 });
+    await pane('Environments').locator('.monaco-list-row', { hasText: 'in sync' }).first().waitFor({ timeout: 30_000 });
+    await pane('Packages').locator('.monaco-list-row', { hasText: 'pilotfish' }).first().waitFor({ timeout: 30_000 });
+    await pane('Environments').screenshot({ path: path.join(artefacts, 'environments-view.png') });
+    await pane('Packages').screenshot({ path: path.join(artefacts, 'packages-view.png') });
+    console.log(`npm start: the Environments view lists .venv, in sync, and the Packages view its packages (environments-view.png, packages-view.png in ${artefacts})`);
+    // Close the side bar again: the later screenshots show the editor and the panel at full width.
+    await page.keyboard.press('Control+B');
     await page.locator('.statusbar-item', { hasText: "'.venv': venv" }).click();
     await page.locator('.quick-input-title', { hasText: 'Python interpreter for demo' }).waitFor();
     await page.locator('.quick-input-list .monaco-list-row').nth(3).waitFor();

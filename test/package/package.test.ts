@@ -15,7 +15,12 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
   version: string;
   main: string;
   icon: string;
-  contributes: { languages: { configuration: string }[]; grammars: { path: string }[] };
+  contributes: {
+    languages: { configuration: string }[];
+    grammars: { path: string }[];
+    viewsContainers: { activitybar: { icon: string }[] };
+    walkthroughs: { steps: { media: { markdown?: string; image?: string; svg?: string } }[] }[];
+  };
 };
 const vsix = path.join(root, `venv-pilot-${manifest.version}.vsix`);
 
@@ -38,8 +43,10 @@ describe('the .vsix (npm run package)', () => {
     assert.deepEqual([...listed].filter((e) => !entries.includes(e)), [], 'listed files missing from the .vsix');
   });
 
-  it('holds every file package.json points at: the extension, the grammar, the language configuration, the icon', () => {
-    const referenced = [manifest.main, manifest.icon, ...manifest.contributes.grammars.map((g) => g.path), ...manifest.contributes.languages.map((l) => l.configuration)];
+  it('holds every file package.json points at: the extension, the grammar, the language configuration, the icons, the walkthrough media', () => {
+    const { grammars, languages, viewsContainers, walkthroughs } = manifest.contributes;
+    const media = walkthroughs.flatMap((w) => w.steps.flatMap((s) => [s.media.markdown, s.media.image, s.media.svg].filter((f): f is string => f !== undefined)));
+    const referenced = [manifest.main, manifest.icon, ...grammars.map((g) => g.path), ...languages.map((l) => l.configuration), ...viewsContainers.activitybar.map((c) => c.icon), ...media];
     for (const file of referenced) assert.ok(entries.includes(`extension/${path.posix.normalize(file)}`), `${file} is referenced by package.json but not packaged`);
   });
 

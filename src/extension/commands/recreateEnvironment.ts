@@ -5,19 +5,19 @@ import { parseSpec, pickInterpreter } from '../../core/parts/discovery/spec';
 import type { CreatedVenv } from '../../core/orchestrations/create';
 import { describeSources, isEmptySelection } from '../../core/parts/sources';
 import { readPyvenvCfg } from '../../core/leaves/layout';
-import { activeFolder } from '../folders';
+import { folderOf } from '../folders';
 import type { CommandHandler, Services } from '../services';
 import { trackedSources } from '../trackedSources';
 import { createInFolder } from '../workflows/createInFolder';
 
 /**
- * "Venv Pilot: Recreate Environment": rebuilds the active folder's venv with the same Python
+ * "Venv Pilot: Recreate Environment": rebuilds the active folder's venv (or the venv of the view row it was invoked on) with the same Python
  * version (X.Y from its pyvenv.cfg, newest patch found), else the recommended interpreter, and
  * what it tracks (requirements files, a pyproject.toml project's parts). Offered by the status bar when the venv is broken.
  */
 export function recreateEnvironment(services: Services): CommandHandler {
-  return async (): Promise<CreatedVenv | undefined> => {
-    const folder = activeFolder();
+  return async (arg?: unknown): Promise<CreatedVenv | undefined> => {
+    const folder = folderOf(arg);
     const venv = folder && services.selections.get(folder)?.venv;
     if (!folder || !venv || !readPyvenvCfg(venv)) {
       void vscode.window.showWarningMessage('There is no selected environment to recreate; use "Venv Pilot: Create Environment".');
