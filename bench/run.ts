@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- SUITE...]`: medians of repeated runs, side by side with the peers measured in
- * the same run. Suites: `discovery`, `create`, `freeze`, `lsp`, `cli`, `run`, `uv`, `activation` (default: all;
+ * the same run. Suites: `discovery`, `create`, `freeze`, `lsp`, `cli`, `run`, `packages`, `uv`, `activation` (default: all;
  * `activation` builds the .vsix with `npm run package` when it is missing).
  * Env: BENCH_RUNS (default 10), BENCH_PYTHON (create's interpreter; default /usr/bin/python3, else pyenv 3.12).
  */
@@ -21,6 +21,7 @@ import { baseInterpreter, pyenvPython, tempDir } from '../test/fixtures/machine'
 import { useHermeticPip } from '../test/fixtures/pipEnv';
 import { harnessDir } from '../test/harness/codeServer';
 import { measureActivations } from './activation';
+import { PackageModel } from '../src/extension/views/packageModel';
 import { peersDir, uvPeer, virtualenvPeer } from './peers';
 
 const RUNS = Number(process.env.BENCH_RUNS || 10);
@@ -474,6 +475,40 @@ venv-pilot against ${uvVersion}, Python ${interpreter.version} (median of ${RUNS
   line('pip freeze', pipFreeze, `${(pipFreeze / freezeIn).toFixed(0)}x ours`);
 }
 
+/**
+ * The Packages view's model (src/extension/views/packageModel.ts, vscode-free, so plain Node runs
+ * the code the extension host runs): building the rows of a venv with 300 installed
+ * distributions and a tracked requirements file, cold, and the refresh after one more package
+ * is installed from outside (as a terminal's pip install does). Target: each <= 100 ms.
+ */
+async function packagesBench(scratch: string): Promise<void> {
+  const root = path.join(scratch, 'packages');
+  const wheels = path.join(root, 'wheels');
+  const packages = Array.from({ length: 300 }, (_, i) => ({ name: `fixture-dist-${String(i).padStart(3, '0')}`, version: `1.${i}.0`, ...(i > 0 && i % 3 === 0 ? { requires: [`fixture-dist-${String(i - 1).padStart(3, '0')}`] } : {}) }));
+  buildWheels(wheels, [...packages, ...Array.from({ length: RUNS }, (_, i) => ({ name: `late-${i}`, version: '1.0' }))]);
+  const interpreter = await baseInterpreter(pyenvPython('3.12') ?? '/usr/bin/python3');
+  const venv = await createVenv({ interpreter, dest: path.join(root, '.venv'), cacheDir: seedCacheDir(path.join(root, 'seed')) });
+  await run([venv.python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-index', '--find-links', wheels, ...packages.map((p) => p.name)], { timeoutMs: 600_000 });
+  const requirements = path.join(root, 'requirements.txt');
+  writeFileSync(requirements, packages.filter((_, i) => i % 2 === 0).map((p) => `${p.name}>=1`).join('\n') + '\nnot-installed-yet\n');
+  const tracked = { requirements: [requirements] };
+  const environment = interpreter.markerEnvironment ?? {};
+  let late = 0;
+  const cold = await median(async () => {
+    const rows = new PackageModel().rows(venv.dir, tracked, environment, root);
+    if (rows.length < 300) throw new Error(`only ${rows.length} rows`);
+  });
+  const model = new PackageModel();
+  model.rows(venv.dir, tracked, environment, root);
+  const refresh = await median(
+    async () => model.rows(venv.dir, tracked, environment, root),
+    () => run([venv.python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-index', '--find-links', wheels, `late-${late++}`]),
+  );
+  console.log(`\nPackages view model, ${packages.length + 1} installed distributions, a tracked file of ${packages.length / 2 + 1} requirements (median of ${RUNS} runs, plain Node)`);
+  console.log(`  build the rows (cold: metadata read, plan, roles)      ${cold.toFixed(1).padStart(7)} ms  (<= 100: ${cold <= 100 ? 'met' : 'MISSED'})`);
+  console.log(`  refresh after a pip install from outside              ${refresh.toFixed(1).padStart(7)} ms  (<= 100: ${refresh <= 100 ? 'met' : 'MISSED'})`);
+}
+
 /** activate() of the packaged extension in code-server, over `RUNS` window loads (each a new extension host). */
 async function activationBench(scratch: string): Promise<void> {
   const loads = await measureActivations(path.resolve(import.meta.dirname, '..'), scratch, RUNS);
@@ -488,7 +523,7 @@ async function activationBench(scratch: string): Promise<void> {
   console.log(`  target: activate() <= 50 ms (${ms <= 50 ? 'met' : 'MISSED'})`);
 }
 
-const SUITES: Record<string, (scratch: string) => Promise<void>> = { discovery: discoveryBench, create: createBench, freeze: freezeBench, lsp: lspBench, cli: cliBench, run: runBench, uv: uvBench, activation: activationBench };
+const SUITES: Record<string, (scratch: string) => Promise<void>> = { discovery: discoveryBench, create: createBench, freeze: freezeBench, lsp: lspBench, cli: cliBench, run: runBench, packages: packagesBench, uv: uvBench, activation: activationBench };
 
 async function main(): Promise<void> {
   useHermeticPip();
