@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -19,4 +19,38 @@ export function ensureFolder(dir: string): void {
     mkdirSync(missing);
     mkdirSync(dir, { recursive: true });
   }
+}
+
+/**
+ * Bytes under `dir`, links not followed and each inode counted once: a venv's seed files are
+ * hard links into the app data, so counting paths would report space it does not take.
+ * Unreadable parts count as nothing.
+ */
+export function folderSize(dir: string): number {
+  const seen = new Set<string>();
+  let total = 0;
+  const walk = (current: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(current);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const entry = path.join(current, name);
+      let stat;
+      try {
+        stat = lstatSync(entry);
+      } catch {
+        continue;
+      }
+      if (stat.isDirectory()) walk(entry);
+      else if (!seen.has(`${stat.dev}:${stat.ino}`)) {
+        seen.add(`${stat.dev}:${stat.ino}`);
+        total += stat.size;
+      }
+    }
+  };
+  walk(dir);
+  return total;
 }

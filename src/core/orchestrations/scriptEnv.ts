@@ -7,11 +7,11 @@
  * are pruned.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomically } from '../leaves/atomicWrite';
 import { UserError } from '../leaves/errors';
-import { ensureFolder } from '../leaves/folders';
+import { ensureFolder, folderSize } from '../leaves/folders';
 import { venvPython } from '../leaves/layout';
 import { scriptsCacheDir, seedCacheDir, userCacheDir } from '../leaves/paths';
 import type { CommandLogger } from '../leaves/process';
@@ -127,9 +127,11 @@ export function scriptEnvIdentity(requirements: ScriptRequirements, interpreter:
 
 /** The environment's folder: `CACHE/scripts/NAME-HASH`, NAME the script's file name without `.py`, made safe. */
 export function scriptEnvDir(cacheRoot: string, script: string, identity: string): string {
-  const name = path.basename(script).replace(/\.pyw?$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40) || 'script';
-  return path.join(scriptsCacheDir(cacheRoot), `${name}-${identity}`);
+  return path.join(scriptsCacheDir(cacheRoot), `${scriptEnvName(script)}-${identity}`);
 }
+
+/** The NAME part of a script's environment folders: its file name without `.py`, made safe. */
+const scriptEnvName = (script: string): string => path.basename(script).replace(/\.pyw?$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40) || 'script';
 
 /** Options for {@link ensureScriptEnv}. */
 export interface ScriptEnvOptions {
@@ -235,7 +237,7 @@ export async function ensureScriptEnv(options: ScriptEnvOptions): Promise<Script
  */
 export function findScriptEnv(requirements: ScriptRequirements, cacheRoot: string = userCacheDir()): string | undefined {
   const root = scriptsCacheDir(cacheRoot);
-  const prefix = `${path.basename(scriptEnvDir(cacheRoot, requirements.script, 'x')).slice(0, -1)}`;
+  const prefix = `${scriptEnvName(requirements.script)}-`;
   let best: { dir: string; used: number; same: boolean } | undefined;
   let names: string[];
   try {
@@ -255,35 +257,6 @@ export function findScriptEnv(requirements: ScriptRequirements, cacheRoot: strin
   return best?.dir;
 }
 
-/** Bytes under `dir`, each inode once (seed files are hard links into the app data). */
-function sizeOf(dir: string): number {
-  const seen = new Set<string>();
-  let total = 0;
-  const walk = (current: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(current);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const entry = path.join(current, name);
-      let stat;
-      try {
-        stat = lstatSync(entry);
-      } catch {
-        continue;
-      }
-      if (stat.isDirectory()) walk(entry);
-      else if (!seen.has(`${stat.dev}:${stat.ino}`)) {
-        seen.add(`${stat.dev}:${stat.ino}`);
-        total += stat.size;
-      }
-    }
-  };
-  walk(dir);
-  return total;
-}
 
 /** Every script environment in the cache, most recently used first. */
 export function listScriptEnvs(cacheRoot: string = userCacheDir()): ScriptEnvInfo[] {
@@ -304,7 +277,7 @@ export function listScriptEnvs(cacheRoot: string = userCacheDir()): ScriptEnvInf
     } catch {
       continue;
     }
-    infos.push({ dir, ...(manifest ? { manifest } : {}), lastUsed, size: sizeOf(dir) });
+    infos.push({ dir, ...(manifest ? { manifest } : {}), lastUsed, size: folderSize(dir) });
   }
   return infos.sort((a, b) => b.lastUsed - a.lastUsed);
 }

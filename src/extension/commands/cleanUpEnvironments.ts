@@ -1,30 +1,14 @@
 import { rm } from 'node:fs/promises';
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { readPyvenvCfg } from '../../core/leaves/layout';
 import { venvHealth } from '../../core/parts/venv/health';
+import { folderSize } from '../../core/leaves/folders';
 import { listScriptEnvs } from '../../core/orchestrations/scriptEnv';
 import { localFolders } from '../folders';
 import type { CommandHandler, Services } from '../services';
 
-/** Bytes used by a folder tree (hard links counted once per path, links not followed). */
-function folderSize(dir: string): number {
-  let total = 0;
-  const visit = (current: string): void => {
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      const file = path.join(current, entry.name);
-      if (entry.isDirectory()) visit(file);
-      else total += lstatSync(file).size;
-    }
-  };
-  try {
-    visit(dir);
-  } catch {
-    // Unreadable parts count as nothing.
-  }
-  return total;
-}
 
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
